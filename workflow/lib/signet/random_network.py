@@ -1,0 +1,105 @@
+"""Signed random networks shaped like signaling networks, for tests, benchmarks and the
+workflow's offline default.
+
+Layers: ligands -> receptors -> internal layer (with feedback edges) -> TFs. Every ligand
+reaches at least one receptor, every receptor and internal node has an input from the layer
+above, and every TF has an input from the internal layer, so every node is reachable from a
+ligand. A fraction of edges is inhibitory. Ids are ``L…`` (ligands), ``R…`` (receptors),
+``S…`` (internal) and ``T…`` (TFs), zero-padded so they sort by layer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["random_network"]
+
+
+def _ids(prefix: str, count: int, width: int) -> list[str]:
+    return [f"{prefix}{i:0{width}d}" for i in range(1, count + 1)]
+
+
+def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, *, n_ligands: int | None = None,
+                   n_receptors: int | None = None, n_tfs: int | None = None,
+                   inhibitory_fraction: float = 0.2, feedback_fraction: float = 0.2,
+                   seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate ``(model_table, annotation_table)`` in the paper's formats.
+
+    ``n_nodes`` counts all nodes; ligands, receptors and TFs default to 10 %, 10 % and 10 % of
+    them (at least 1 each). ``edges_per_node`` is the mean in-degree. ``feedback_fraction`` of
+    the internal edges point from a later to an earlier internal node (closing loops).
+    """
+    rng = np.random.default_rng(seed)
+    n_ligands = n_ligands or max(1, n_nodes // 10)
+    n_receptors = n_receptors or max(1, n_nodes // 10)
+    n_tfs = n_tfs or max(1, n_nodes // 10)
+    n_internal = n_nodes - n_ligands - n_receptors - n_tfs
+    if n_internal < 1:
+        raise ValueError("n_nodes is too small for the requested ligands, receptors and TFs")
+    width = len(str(n_nodes))
+    ligands = _ids("L", n_ligands, width)
+    receptors = _ids("R", n_receptors, width)
+    internal = _ids("S", n_internal, width)
+    tfs = _ids("T", n_tfs, width)
+
+    edges: set[tuple[int, int]] = set()  # indices into ``every``
+    every = ligands + receptors + internal + tfs
+    lig0, rec0, int0, tf0 = 0, n_ligands, n_ligands + n_receptors, n_ligands + n_receptors + n_internal
+
+    def add(source: int, target: int):
+        if source != target:
+            edges.add((source, target))
+
+    # guaranteed backbone: each ligand -> a receptor; each receptor <- a ligand;
+    # each internal <- a receptor or an earlier internal node; each TF <- an internal node
+    for i in range(n_ligands):
+        add(lig0 + i, rec0 + int(rng.integers(n_receptors)))
+    for i in range(n_receptors):
+        add(lig0 + int(rng.integers(n_ligands)), rec0 + i)
+    for i in range(n_internal):
+        if i == 0 or rng.random() < n_receptors / (n_receptors + i):
+            add(rec0 + int(rng.integers(n_receptors)), int0 + i)
+        else:
+            add(int0 + int(rng.integers(i)), int0 + i)
+    for i in range(n_tfs):
+        add(int0 + int(rng.integers(n_internal)), tf0 + i)
+
+    # fill up to the requested mean in-degree with random forward and feedback edges
+    target_edges = int(round(edges_per_node * n_nodes))
+    attempts = 0
+    while len(edges) < target_edges and attempts < 20 * target_edges:
+        attempts += 1
+        kind = rng.random()
+        if kind < 0.1:  # receptor -> internal
+            add(rec0 + int(rng.integers(n_receptors)), int0 + int(rng.integers(n_internal)))
+        elif kind < 0.25:  # internal -> TF
+            add(int0 + int(rng.integers(n_internal)), tf0 + int(rng.integers(n_tfs)))
+        else:  # internal -> internal, forward or feedback
+            a, b = sorted(int(v) for v in rng.integers(n_internal, size=2))
+            if a == b:
+                continue
+            if rng.random() < feedback_fraction:
+                a, b = b, a
+            add(int0 + a, int0 + b)
+
+    pairs = sorted(edges)
+    inhibit = rng.random(len(pairs)) < inhibitory_fraction
+    # ligand -> receptor edges stay activating
+    inhibit &= np.array([s >= rec0 for s, _ in pairs])
+    model = pd.DataFrame({
+        "source": [every[s] for s, _ in pairs],
+        "target": [every[t] for _, t in pairs],
+        "direction": 1,
+        "stimulation": (~inhibit).astype(int),
+        "inhibition": inhibit.astype(int),
+        "sources": "random",
+        "references": "",
+    })
+    annotation = pd.DataFrame({
+        "code": every,
+        "name": every,
+        "TF": [n in set(tfs) for n in every],
+        "ligand": [n in set(ligands) for n in every],
+    })
+    return model, annotation
