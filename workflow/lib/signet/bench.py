@@ -1,0 +1,94 @@
+"""Benchmarks that print figures (never timed unit tests).
+
+* :func:`time_pass` - forward and backward time of one steady-state pass on a random network
+  (rho(A) scaled to 0.9), as in the paper's Supplementary Fig. 5.
+* :func:`time_training` - seconds per training epoch on synthetic data with a recipe.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from .model import SignalingModel
+from .network import Network
+from .random_network import random_network
+from .spectral import spectral_radius_of_weights
+from .steady_state import steady_state
+from .synthetic import training_conditions
+
+__all__ = ["time_pass", "time_training", "peak_rss_mb"]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def time_pass(n_nodes: int, edges_per_node: float = 10.0, batch_size: int = 3,
+              steps: int = 100, repeats: int = 20, tol: float = 0.0, rho: float = 0.9,
+              seed: int = 0, backend: str = "auto", dtype=torch.float64,
+              device: str = "cpu") -> dict:
+    """Median forward and backward milliseconds for one pass (``tol=0``: all ``steps``)."""
+    model_table, annotation = random_network(n_nodes, edges_per_node, seed=seed)
+    network = Network.from_tables(model_table, annotation)
+    model = SignalingModel(network, steps=steps, tol=tol, backend=backend, dtype=dtype,
+                           seed=seed)
+    with torch.no_grad():
+        w = model.weights.detach().double().numpy()
+        scale = rho / spectral_radius_of_weights(network, w)
+        model.weights.mul_(scale)
+    model = model.to(device)
+    generator = torch.Generator().manual_seed(seed)
+    u = torch.rand(batch_size, len(network.ligands), generator=generator, dtype=dtype).to(device)
+    grad = 1e-3 * torch.randn(batch_size, network.n_nodes, generator=generator, dtype=dtype)
+    grad = grad.to(device)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+    forward_ms, backward_ms, steps_used = [], [], []
+    for i in range(repeats + 2):  # two warm-up rounds (numba compilation, caches)
+        bias = (model.bias + model.input_bias(u)).detach().requires_grad_(True)
+        weights = model.weights.detach().requires_grad_(True)
+        sync()
+        t0 = time.perf_counter()
+        x, info = steady_state(weights, bias, model.solver)
+        sync()
+        t1 = time.perf_counter()
+        x.backward(grad)
+        sync()
+        t2 = time.perf_counter()
+        if i >= 2:
+            forward_ms.append(1e3 * (t1 - t0))
+            backward_ms.append(1e3 * (t2 - t1))
+            steps_used.append(info.steps)
+    return {
+        "nodes": network.n_nodes, "edges": network.n_edges, "batch_size": batch_size,
+        "steps": steps, "forward_ms_median": statistics.median(forward_ms),
+        "backward_ms_median": statistics.median(backward_ms),
+        "forward_steps": float(np.mean(steps_used)), "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def time_training(network: Network, recipe, samples: int = 400, ligands_per_sample: int = 5,
+                  epochs: int = 5, seed: int = 0, progress: bool = False) -> dict:
+    """Seconds per epoch of ``train`` on synthetic data made by a random reference model."""
+    from .train import model_from_recipe, train
+
+    reference = model_from_recipe(network, recipe, seed=seed + 1000)
+    ligands = training_conditions(network.ligands, samples, ligands_per_sample, seed=seed)
+    tfs, _ = reference.simulate(ligands)
+    model = model_from_recipe(network, recipe, seed=seed)
+    seconds = []
+    last = [time.perf_counter()]
+
+    def tick(epoch, row):
+        now = time.perf_counter()
+        seconds.append(now - last[0])
+        last[0] = now
+
+    train(model, ligands, tfs, recipe.replace(epochs=epochs), seed=seed, progress=progress,
+          callback=tick)
+    return {"epochs": epochs, "epoch_seconds": seconds,
+            "epoch_seconds_median": statistics.median(seconds), "peak_rss_mb": peak_rss_mb()}

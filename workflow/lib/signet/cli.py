@@ -1,0 +1,185 @@
+"""The ``signet`` command line: simulate, train, knockout, bench.
+
+Errors in user input print one line (``signet: error: <file>:<line>: ...``) and exit with
+status 2; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _network(args):
+    from .network import Network
+
+    return Network.from_files(args.network, args.annotation)
+
+
+def _model_with_parameters(args, network, steps):
+    from .io import read_parameters
+    from .model import SignalingModel
+
+    model = SignalingModel(network, steps=steps, tol=args.tol)
+    model.load_parameters_table(read_parameters(args.parameters), path=args.parameters)
+    return model
+
+
+def cmd_simulate(args):
+    from .io import read_conditions, write_conditions
+
+    network = _network(args)
+    ligands = read_conditions(args.ligands, "ligand")
+    model = _model_with_parameters(args, network, args.steps)
+    tfs, states = model.simulate(ligands)
+    write_conditions(tfs, args.output)
+    if args.states:
+        write_conditions(states, args.states)
+
+
+def cmd_train(args):
+    from .io import read_conditions
+    from .train import Recipe, model_from_recipe, train
+
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, batch_size=args.batch_size,
+                                              checkpoint_every=args.checkpoint_every)
+    network = _network(args)
+    ligands = read_conditions(args.ligands, "ligand")
+    tfs = read_conditions(args.tfs, "TF")
+    model = model_from_recipe(network, recipe, seed=args.seed)
+    Path(args.output_dir).mkdir(parents=True, exist_ok=True)
+    result = train(model, ligands, tfs, recipe, output_dir=args.output_dir, seed=args.seed,
+                   resume=args.resume, progress=not args.quiet,
+                   ignore_unknown_tfs=args.ignore_unknown_tfs)
+    last = result.log.iloc[-1] if len(result.log) else None
+    if last is not None:
+        print(f"trained {int(last['epoch'])} epochs: loss {last['loss']:.6g}, "
+              f"fit {last['fit']:.6g}, rho {last['rho']:.4f}; wrote {args.output_dir}")
+
+
+def cmd_knockout(args):
+    from .io import atomic_write, read_conditions
+    from .knockout import knockout
+
+    network = _network(args)
+    ligands = read_conditions(args.ligands, "ligand")
+    model = _model_with_parameters(args, network, args.steps)
+    nodes = "all" if args.nodes == "all" else [n.strip() for n in args.nodes.split(",") if n.strip()]
+    table = knockout(model, ligands, nodes=nodes, strength=args.strength)
+    with atomic_write(args.output) as handle:
+        table.to_csv(handle, sep="\t", index=False, float_format="%.17g")
+
+
+def cmd_bench(args):
+    from .bench import time_pass, time_training
+
+    if args.random_nodes:
+        result = time_pass(args.random_nodes, args.edges_per_node, args.batch_size,
+                           args.steps, repeats=args.repeats, tol=args.tol or 0.0)
+        for key in ("nodes", "edges", "batch_size", "steps", "forward_steps", "peak_rss_mb"):
+            print(f"{key}: {result[key]}")
+        print(f"forward_ms_median: {result['forward_ms_median']:.3f}")
+        print(f"backward_ms_median: {result['backward_ms_median']:.3f}")
+        return
+    if not (args.network and args.annotation):
+        raise SystemExit("signet bench: give --random-nodes N, or --network and --annotation")
+    from .train import Recipe
+
+    network = _network(args)
+    recipe = Recipe.load(args.recipe).replace(batch_size=args.batch_size)
+    result = time_training(network, recipe, samples=args.samples,
+                           ligands_per_sample=args.ligands_per_sample, epochs=args.epochs,
+                           seed=args.seed)
+    for i, seconds in enumerate(result["epoch_seconds"], 1):
+        print(f"epoch {i}: {seconds:.4f} s")
+    print(f"peak_rss_mb: {result['peak_rss_mb']:.0f}")
+    print(f"epoch_seconds_median: {result['epoch_seconds_median']:.4f}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signet", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress lines")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def network_args(p, annotation_required=True):
+        p.add_argument("--network", required=annotation_required, help="*-Model.tsv")
+        p.add_argument("--annotation", required=annotation_required, help="*-Annotation.tsv")
+
+    p = sub.add_parser("simulate", help="steady-state TF activities for ligand conditions")
+    network_args(p)
+    p.add_argument("--parameters", required=True, help="Source/Target/Type/Value table")
+    p.add_argument("--ligands", required=True, help="conditions x ligands table")
+    p.add_argument("--output", required=True, help="conditions x TFs table to write")
+    p.add_argument("--states", help="also write conditions x nodes steady states")
+    p.add_argument("--steps", type=int, default=150, help="step cap (default 150)")
+    p.add_argument("--tol", type=float, default=1e-6,
+                   help="early stop on max |change| (0: run every step)")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("train", help="fit a model to ligand -> TF data")
+    network_args(p)
+    p.add_argument("--ligands", required=True)
+    p.add_argument("--tfs", required=True)
+    p.add_argument("--output-dir", required=True)
+    p.add_argument("--recipe", default="paper", help="preset name or recipe YAML")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--checkpoint-every", type=int)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--resume", action="store_true", help="continue from OUTPUT_DIR/model.pt")
+    p.add_argument("--ignore-unknown-tfs", action="store_true",
+                   help="drop TF columns that are not TFs of the network")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("knockout", help="TF changes when nodes are knocked out")
+    network_args(p)
+    p.add_argument("--parameters", required=True)
+    p.add_argument("--ligands", required=True)
+    p.add_argument("--output", required=True, help="long table condition, node, tf, delta")
+    p.add_argument("--nodes", default="all", help="'all' or comma-separated node ids")
+    p.add_argument("--strength", type=float, default=-5.0)
+    p.add_argument("--steps", type=int, default=150)
+    p.add_argument("--tol", type=float, default=1e-6)
+    p.set_defaults(func=cmd_knockout)
+
+    p = sub.add_parser("bench", help="print timing figures")
+    network_args(p, annotation_required=False)
+    p.add_argument("--samples", type=int, default=400)
+    p.add_argument("--ligands-per-sample", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--recipe", default="paper")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--random-nodes", type=int)
+    p.add_argument("--edges-per-node", type=float, default=10.0)
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--tol", type=float, default=0.0)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv=None) -> int:
+    from .errors import SignetError
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(message)s")
+    try:
+        args.func(args)
+    except SignetError as err:
+        print(f"signet: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("signet: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
