@@ -1,9 +1,10 @@
 """Fused CSR loops compiled with numba for the CPU path of the steady-state solve.
 
 Layouts: states are (nodes x samples), C-contiguous; the weight matrix is CSR with rows =
-targets. Activations are chosen by code: 0 = MML, 1 = leaky ReLU, 2 = sigmoid. Rows are
-processed in parallel (``prange``); each row's sums run in a fixed order, so results are
-bitwise reproducible whatever the thread count.
+targets. Activations are chosen by code: 0 = MML, 1 = leaky ReLU, 2 = sigmoid. Each kernel
+is compiled twice: serial (small networks, where a thread barrier per step costs more than
+it saves, and badly so on a busy machine) and parallel over rows (``prange``) for large
+networks. Each row's sums run in a fixed order, so results are bitwise identical either way.
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ def _clip(v, c):
     return v
 
 
-@njit(parallel=True, cache=True)
-def solve_forward(rowptr, col, weights, bias, code, steps, tol):
+def _solve_forward(rowptr, col, weights, bias, code, steps, tol):
     """x_{k+1} = f(A x_k + bias) from x_0 = 0; stop when max |x_{k+1} - x_k| < tol."""
     n, batch = bias.shape
     x = np.zeros_like(bias)
@@ -69,8 +69,7 @@ def solve_forward(rowptr, col, weights, bias, code, steps, tol):
     return x, used, residual
 
 
-@njit(parallel=True, cache=True)
-def solve_backward(t_rowptr, t_col, t_slot, weights, slope, grad_out, steps, tol, clip):
+def _solve_backward(t_rowptr, t_col, t_slot, weights, slope, grad_out, steps, tol, clip):
     """g_{k+1} = clip(D (A^T g_k + G)) from g_0 = 0 (the paper's Algorithm 1)."""
     n, batch = grad_out.shape
     g = np.zeros_like(grad_out)
@@ -99,8 +98,7 @@ def solve_backward(t_rowptr, t_col, t_slot, weights, slope, grad_out, steps, tol
     return g, used, residual
 
 
-@njit(parallel=True, cache=True)
-def edge_gradient(sources, targets, g, x):
+def _edge_gradient(sources, targets, g, x):
     """dL/dw_e = sum_s g[target_e, s] * x[source_e, s]."""
     m = sources.shape[0]
     batch = g.shape[1]
@@ -113,6 +111,23 @@ def edge_gradient(sources, targets, g, x):
             acc += g[i, s] * x[j, s]
         out[e] = acc
     return out
+
+
+solve_forward = njit(cache=True)(_solve_forward)
+solve_backward = njit(cache=True)(_solve_backward)
+edge_gradient = njit(cache=True)(_edge_gradient)
+solve_forward_parallel = njit(parallel=True, cache=True)(_solve_forward)
+solve_backward_parallel = njit(parallel=True, cache=True)(_solve_backward)
+edge_gradient_parallel = njit(parallel=True, cache=True)(_edge_gradient)
+
+PARALLEL_MIN_NODES = 4000
+
+
+def kernels(n_nodes: int):
+    """(forward, backward, edge_gradient) kernels suited to a network of this size."""
+    if n_nodes >= PARALLEL_MIN_NODES:
+        return solve_forward_parallel, solve_backward_parallel, edge_gradient_parallel
+    return solve_forward, solve_backward, edge_gradient
 
 
 def warm_up():

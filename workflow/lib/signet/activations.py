@@ -18,8 +18,8 @@ All functions work elementwise on torch tensors of any dtype/device.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 

@@ -72,6 +72,32 @@ class StateCache:
     def __init__(self, states: torch.Tensor):
         self.states = states.detach().clone()
 
+    def uniformity(self, index: torch.Tensor, live: torch.Tensor, low: float = 0.01,
+                   high: float = 0.99, max_constraint: float = 50.0) -> torch.Tensor:
+        """``state_uniformity(self.with_live(index, live))`` without autograd over the cache.
+
+        The other conditions enter through detached sums, sums of squares, minima and
+        maxima, so the graph holds only the batch's rows: same value, same gradient.
+        """
+        others = self.states.clone()
+        others[index] = 0.0
+        n = self.states.shape[0]
+        mean = (others.sum(dim=0) + live.sum(dim=0)) / n
+        second = (others.square().sum(dim=0) + live.square().sum(dim=0)) / n
+        var = second - mean.square()
+        others[index] = float("-inf")
+        largest = torch.maximum(others.max(dim=0).values, live.max(dim=0).values)
+        others[index] = float("inf")
+        smallest = torch.minimum(others.min(dim=0).values, live.min(dim=0).values)
+        loss = ((mean - (low + high) / 2).square().sum()
+                + (var - (high - low) ** 2 / 12).square().sum()
+                + (smallest - low).square().sum()
+                + (largest - high).square().sum())
+        dead = largest.detach() <= 0
+        if bool(dead.any()):
+            loss = loss - max_constraint * largest[dead].sum()
+        return loss
+
     def with_live(self, index: torch.Tensor, live: torch.Tensor) -> torch.Tensor:
         """All states, with rows ``index`` replaced by the live (differentiable) ``live``."""
         return self.states.index_put((index,), live)

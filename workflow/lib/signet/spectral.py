@@ -71,20 +71,34 @@ def _match_left(value, left_values, left_vectors):
     return np.conj(left_vectors[:, j])
 
 
+def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
+    """Leading eigen-triple by ARPACK ``eigs``, optionally warm-started."""
+    sparse = _as_sparse(T).astype(np.float64)
+    n = sparse.shape[0]
+    k = 1 if n > 3 else 0
+    if k == 0:
+        return leading_eigen_exact(T)
+    # a fixed start vector keeps ARPACK (and so training) deterministic
+    start = np.random.default_rng(n).uniform(0.5, 1.5, n)
+    v0 = start if right0 is None else np.real(right0) + np.imag(right0)
+    values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
+    u0 = start if left0 is None else np.real(left0) + np.imag(left0)
+    lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
+                                                 which="LM", v0=u0)
+    value = complex(values[0])
+    return Eigen(value, right[:, 0], _match_left(value, lvalues, lvectors), method="arpack")
+
+
 def leading_eigen_exact(T) -> Eigen:
     """Leading eigen-triple by dense ``eig`` (n <= 600) or ARPACK ``eigs`` (reference)."""
     n = T.shape[0]
-    if n <= DENSE_LIMIT:
+    if n <= DENSE_LIMIT or n < 8:
         dense = T.toarray() if scipy.sparse.issparse(T) else np.asarray(T, dtype=np.float64)
         values, left, right = scipy.linalg.eig(dense, left=True, right=True)
         i = int(np.argmax(np.abs(values)))
         # scipy's left vectors satisfy vl^H T = lambda vl^H; we want w^T T = lambda w^T
         return Eigen(complex(values[i]), right[:, i], np.conj(left[:, i]), method="dense")
-    sparse = _as_sparse(T).astype(np.float64)
-    values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM")
-    lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=3, which="LM")
-    value = complex(values[0])
-    return Eigen(value, right[:, 0], _match_left(value, lvalues, lvectors), method="arpack")
+    return leading_eigen_arpack(T)
 
 
 def rho_gradient_T(eigen: Eigen) -> np.ndarray:
@@ -103,37 +117,37 @@ def _edge_gradient(eigen: Eigen, sources, targets) -> np.ndarray:
 
 
 class LeadingEigenTracker:
-    """Warm-started block iteration for the leading eigen-triple of a changing sparse T.
+    """Warm-started block iteration for the leading eigen-triple of a slowly changing T.
 
     Keeps an orthonormal basis of the dominant invariant subspace of T (right) and of T^T
-    (left) between calls. Each call iterates ``Q <- orth(T Q)`` with Rayleigh-Ritz
-    extraction until the relative residual ||T v - lambda v|| / |lambda| < ``tol``; after
-    ``max_iter`` iterations it falls back to ARPACK and restarts from its answer.
+    (left) between calls. Each call applies ``iterations`` steps of ``Q <- orth(T Q)`` and
+    extracts the leading Ritz pair (Rayleigh-Ritz on the block). Over a training run the warm
+    start accumulates iterations, so the estimate follows T closely at a fraction of the cost
+    of a cold ARPACK solve. If the relative residual ||T v - lambda v|| / |lambda| is still
+    above ``fallback_residual`` (T changed abruptly), it falls back to ARPACK and restarts
+    from its answer. ``last_residual`` holds the residual of the last call.
     """
 
-    def __init__(self, block: int = 6, tol: float = 1e-8, max_iter: int = 60):
+    def __init__(self, block: int = 16, iterations: int = 8, fallback_residual: float = 0.1):
         self.block = block
-        self.tol = tol
-        self.max_iter = max_iter
+        self.iterations = iterations
+        self.fallback_residual = fallback_residual
         self.right_basis = None
         self.left_basis = None
+        self.last_residual = float("nan")
+        self.fallbacks = 0
 
-    def _iterate(self, T, basis):
-        """Return (ritz values, ritz vectors, iterations, converged, basis)."""
-        best = None
-        for it in range(1, self.max_iter + 1):
-            image = T @ basis
-            small = basis.T @ image
-            values, vectors = np.linalg.eig(small)
-            i = int(np.argmax(np.abs(values)))
-            vector = basis @ vectors[:, i]
-            residual = np.linalg.norm(image @ vectors[:, i] - values[i] * vector)
-            scale = max(abs(values[i]), 1e-300)
-            best = (values, basis @ vectors, it)
-            if residual / scale < self.tol:
-                return values, basis @ vectors, it, True, basis
-            basis, _ = np.linalg.qr(image)
-        return best[0], best[1], best[2], False, basis
+    def _ritz(self, T, basis):
+        """Iterate, then return (ritz values, ritz vectors, relative residual, new basis)."""
+        for _ in range(self.iterations):
+            basis = np.linalg.qr(T @ basis)[0]
+        image = T @ basis
+        values, vectors = np.linalg.eig(basis.T @ image)
+        i = int(np.argmax(np.abs(values)))
+        vector = basis @ vectors[:, i]
+        residual = np.linalg.norm(image @ vectors[:, i] - values[i] * vector)
+        residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
+        return values, basis @ vectors, float(residual), basis
 
     def __call__(self, T) -> Eigen:
         T = _as_sparse(T)
@@ -142,31 +156,34 @@ class LeadingEigenTracker:
         if n <= 2 * k + 2:  # tiny: dense is exact and cheap
             return leading_eigen_exact(T)
         if self.right_basis is None or self.right_basis.shape[0] != n:
-            exact = leading_eigen_exact(T)
-            self.right_basis = self._seed_basis(exact.right, n, k)
-            self.left_basis = self._seed_basis(exact.left, n, k)
-            exact.method = "cold-start"
-            return exact
-        values, vectors, it_r, ok_r, self.right_basis = self._iterate(T, self.right_basis)
+            return self._restart(T, None, None, "cold-start")
+        values, vectors, res_r, self.right_basis = self._ritz(T, self.right_basis)
         i = int(np.argmax(np.abs(values)))
         value, right = values[i], vectors[:, i]
-        lvalues, lvectors, it_l, ok_l, self.left_basis = self._iterate(T.T.tocsr(),
-                                                                       self.left_basis)
-        if not (ok_r and ok_l):
-            exact = leading_eigen_exact(T)
-            self.right_basis = self._seed_basis(exact.right, n, k)
-            self.left_basis = self._seed_basis(exact.left, n, k)
-            exact.method = "fallback"
-            exact.iterations = it_r + it_l
-            return exact
+        lvalues, lvectors, res_l, self.left_basis = self._ritz(T.T.tocsr(), self.left_basis)
+        self.last_residual = max(res_r, res_l)
+        if self.last_residual > self.fallback_residual:
+            self.fallbacks += 1
+            return self._restart(T, right, lvectors[:, int(np.argmax(np.abs(lvalues)))],
+                                 "fallback")
         return Eigen(complex(value), right, _match_left(value, lvalues, lvectors),
-                     iterations=it_r + it_l, method="tracked")
+                     iterations=self.iterations, method="tracked")
 
-    def _seed_basis(self, vector, n, k):
+    def _restart(self, T, right0, left0, how):
+        n = T.shape[0]
+        k = min(self.block, n)
+        exact = leading_eigen_arpack(T, right0, left0)
+        self.right_basis = self._seed_basis(exact.right, n, k)
+        self.left_basis = self._seed_basis(exact.left, n, k)
+        self.last_residual = 0.0
+        exact.method = how
+        return exact
+
+    @staticmethod
+    def _seed_basis(vector, n, k):
         # deterministic filler columns: the warm start is a function of the vector only
         filler = np.random.default_rng(n).standard_normal((n, k - 2))
-        seed = np.column_stack([vector.real, vector.imag, filler])
-        return np.linalg.qr(seed)[0]
+        return np.linalg.qr(np.column_stack([vector.real, vector.imag, filler]))[0]
 
 
 def _transition(network_sources, network_targets, n, weights, slope=None):
@@ -234,14 +251,14 @@ class SpectralTerm:
     block iteration, the default) or ``exact``.
     """
 
-    def __init__(self, network, method: str = "tracked", tol: float = 1e-8):
+    def __init__(self, network, method: str = "tracked", iterations: int = 8):
         if method not in ("tracked", "exact"):
             raise ValueError(f"spectral method must be 'tracked' or 'exact', not {method!r}")
         self.sources = network.sources
         self.targets = network.targets
         self.n = network.n_nodes
         self.method = method
-        self.tracker = LeadingEigenTracker(tol=tol)
+        self.tracker = LeadingEigenTracker(iterations=iterations)
         self.last: Eigen | None = None
 
     def eigen(self, weights: torch.Tensor, slope: torch.Tensor) -> Eigen:
@@ -275,7 +292,7 @@ def shrink_spectral_radius(A: np.ndarray, *, target: float = 0.95, lr: float = 1
     history = []
     for _ in range(max_steps):
         rho = term(weights, slope)
-        history.append(float(rho))
+        history.append(float(rho.detach()))
         if float(rho) < stop:
             break
         loss = spectral_barrier(rho, k=k, target=barrier_target)

@@ -70,6 +70,7 @@ class SteadyStateSolver:
         self.np = dict(rowptr=rowptr, col=col, t_rowptr=t_rowptr, t_col=t_col, t_slot=t_slot,
                        sources=network.sources.copy(), targets=network.targets.copy())
         self._torch_cache: dict = {}
+        self._kernels = _kernels.kernels(self.n_nodes)
 
     # ---- structure on a device --------------------------------------------------------
     def _structure(self, device):
@@ -101,7 +102,7 @@ class SteadyStateSolver:
         if self.use_numba(weights):
             w = weights.detach().numpy()
             b = np.ascontiguousarray(bias.detach().numpy().T)
-            x, used, residual = _kernels.solve_forward(
+            x, used, residual = self._kernels[0](
                 self.np["rowptr"], self.np["col"], w, b, self.activation_code, self.steps,
                 self.tol)
             return torch.from_numpy(np.ascontiguousarray(x.T)), int(used), float(residual)
@@ -136,10 +137,10 @@ class SteadyStateSolver:
             slope_t = np.ascontiguousarray(slope.numpy().T)
             grad_t = np.ascontiguousarray(grad_x.detach().numpy().T)
             x_t = np.ascontiguousarray(x.numpy().T)
-            g, used, residual = _kernels.solve_backward(
+            g, used, residual = self._kernels[1](
                 self.np["t_rowptr"], self.np["t_col"], self.np["t_slot"], w, slope_t, grad_t,
                 self.steps, self.tol, self.clip)
-            grad_w = _kernels.edge_gradient(self.np["sources"], self.np["targets"], g, x_t)
+            grad_w = self._kernels[2](self.np["sources"], self.np["targets"], g, x_t)
             return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g.T)),
                     int(used), float(residual))
         return self._backward_torch(weights.detach(), x, slope, grad_x.detach())

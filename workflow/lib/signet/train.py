@@ -79,11 +79,13 @@ class Recipe:
     spectral_precision: float = 1e-4
     spectral_form: str = "paper"
     spectral_method: str = "tracked"
+    spectral_iterations: int = 8
     spectral_every: int = 1
     uniform_low: float = 0.01
     uniform_high: float = 0.99
     uniform_max_constraint: float = 50.0
     # bookkeeping
+    threads: int = 1
     checkpoint_every: int = 500
     log_every: int = 100
     extra: dict = field(default_factory=dict)
@@ -105,10 +107,13 @@ class Recipe:
     @classmethod
     def from_dict(cls, values: dict, source=None) -> Recipe:
         known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(values) - known)
+        unknown = sorted(set(values) - known - {"preset"})
         if unknown:
             raise SignetInputError(source, f"unknown recipe field(s) {', '.join(unknown)}; "
                                            f"known: {', '.join(sorted(known))}")
+        if "preset" in values and values["preset"] not in PRESETS:
+            raise SignetInputError(source, f"unknown preset {values['preset']!r}; known: "
+                                           f"{', '.join(sorted(PRESETS))}")
         base = PRESETS[values["preset"]] if "preset" in values else cls()
         values = {k: v for k, v in values.items() if k != "preset"}
         recipe = dataclasses.replace(base, **values)
@@ -224,9 +229,9 @@ def _batch_losses(model, recipe, u, y, y_cols, index, cache, spectral_term, gene
     terms["l2"] = reg.l2(model.weights, model.bias)
     terms["nonzero"] = reg.nonzero_weights(model.weights)
     if recipe.uniformity > 0:
-        terms["uniformity"] = reg.state_uniformity(
-            cache.with_live(index, x), recipe.uniform_low, recipe.uniform_high,
-            recipe.uniform_max_constraint)
+        terms["uniformity"] = cache.uniformity(index, x, recipe.uniform_low,
+                                               recipe.uniform_high,
+                                               recipe.uniform_max_constraint)
     pick = int(torch.randint(len(index), (1,), generator=generator))
     if do_spectral and recipe.spectral > 0:
         slope = model.solver.activation.slope_from_output(x[pick].detach())
@@ -289,10 +294,13 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
     after every epoch.
     """
     output_dir = Path(output_dir) if output_dir is not None else None
+    if recipe.threads:
+        torch.set_num_threads(recipe.threads)
     u, y, y_cols, _ = align_data(model, ligands, tfs, ignore_unknown_tfs=ignore_unknown_tfs)
     n_conditions = u.shape[0]
     generator = torch.Generator().manual_seed(seed)
-    spectral_term = SpectralTerm(model.network, method=recipe.spectral_method)
+    spectral_term = SpectralTerm(model.network, method=recipe.spectral_method,
+                                 iterations=recipe.spectral_iterations)
     with torch.no_grad():
         _, x_all, _ = model(u)
     cache = reg.StateCache(x_all)

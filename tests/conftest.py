@@ -1,0 +1,31 @@
+"""Shared fixtures: small hand-written networks and the path to ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = (ROOT / ".." / "shared").resolve()
+PAPER = SHARED / "data" / "paper-reference"
+
+os.environ.setdefault("XDG_CACHE_HOME", str(ROOT / ".pytest_cache" / "xdg"))
+
+
+@pytest.fixture
+def paper_data() -> Path:
+    """The paper's reference data; CI always has it beside the repo."""
+    if not PAPER.exists():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{PAPER} is missing; CI must have ../shared")
+        pytest.skip("../shared/data/paper-reference is not present on this machine")
+    return PAPER
+
+
+@pytest.fixture
+def toy_paths() -> dict[str, Path]:
+    base = ROOT / "config" / "networks"
+    return {"network": base / "toy-Model.tsv", "annotation": base / "toy-Annotation.tsv",
+            "parameters": base / "toy-Parameters.tsv"}
