@@ -67,6 +67,8 @@ class SteadyStateSolver:
         self.n_nodes = network.n_nodes
         rowptr, col = network.csr()
         t_rowptr, t_col, t_slot = network.csr_transposed()
+        index = np.int32 if network.n_edges < 2**31 - 1 else np.int64
+        rowptr, col, t_rowptr, t_col = (a.astype(index) for a in (rowptr, col, t_rowptr, t_col))
         self.np = dict(rowptr=rowptr, col=col, t_rowptr=t_rowptr, t_col=t_col, t_slot=t_slot,
                        sources=network.sources.copy(), targets=network.targets.copy())
         self._torch_cache: dict = {}
@@ -138,7 +140,7 @@ class SteadyStateSolver:
             grad_t = np.ascontiguousarray(grad_x.detach().numpy().T)
             x_t = np.ascontiguousarray(x.numpy().T)
             g, used, residual = self._kernels[1](
-                self.np["t_rowptr"], self.np["t_col"], self.np["t_slot"], w, slope_t, grad_t,
+                self.np["t_rowptr"], self.np["t_col"], w[self.np["t_slot"]], slope_t, grad_t,
                 self.steps, self.tol, self.clip)
             grad_w = self._kernels[2](self.np["sources"], self.np["targets"], g, x_t)
             return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g.T)),
