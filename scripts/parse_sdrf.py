@@ -1,0 +1,28 @@
+"""Rule parse_sdrf: select the GM-CSF, 72 h macrophage arrays of the SDRF (sample sheet)."""
+
+import logging
+import sys
+
+from signet.errors import SignetError
+from signet.sdrf import read_sdrf, select_samples, write_sample_sheet
+
+
+def main(smk):
+    params = smk.params
+    sdrf = read_sdrf(smk.input.sdrf)
+    sheet = select_samples(sdrf, smk.input.sdrf, cell_type=params.cell_type, time=params.time,
+                           differentiation=params.differentiation, columns=params.columns)
+    write_sample_sheet(sheet, smk.output.sheet)
+    logging.info("%d of %d SDRF rows selected: %d arrays in %d conditions", len(sheet),
+                 len(sdrf), len(sheet), sheet["condition"].nunique())
+    for condition, count in sheet["condition"].value_counts().sort_index().items():
+        logging.info("  %s: %d", condition, count)
+
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
+                    format="%(asctime)s %(levelname)s %(message)s")
+try:
+    main(snakemake)  # noqa: F821
+except SignetError as err:
+    logging.error("%s", err)
+    sys.exit(f"error: {err}")

@@ -1,0 +1,38 @@
+"""Rule run_viper: per-array TF scores (TFs x arrays) with decoupler's VIPER."""
+
+import logging
+import sys
+
+from signet.errors import SignetError
+from signet.tf_activity import (
+    filter_regulon,
+    read_regulon,
+    read_tf_scores,
+    run_viper,
+    write_tf_scores,
+)
+from signet.tf_table import read_uniprot, uniprot_to_gene
+
+
+def main(smk):
+    params = smk.params
+    expression = read_tf_scores(smk.input.expression)  # genes x arrays, same layout
+    symbols = uniprot_to_gene(read_uniprot(smk.input.uniprot))
+    regulon = read_regulon(smk.input.regulon, symbols)
+    regulon = filter_regulon(regulon, params.confidence, params.min_targets)
+    logging.info("regulon: %d edges, %d TFs with >= %d targets (confidence %s)",
+                 len(regulon), regulon["source"].nunique(), params.min_targets,
+                 "/".join(params.confidence))
+    scores = run_viper(expression, regulon, min_targets=params.min_targets,
+                       pleiotropy=params.pleiotropy)
+    logging.info("scores for %d TFs x %d arrays", *scores.shape)
+    write_tf_scores(scores, smk.output.scores)
+
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
+                    format="%(asctime)s %(levelname)s %(message)s")
+try:
+    main(snakemake)  # noqa: F821
+except SignetError as err:
+    logging.error("%s", err)
+    sys.exit(f"error: {err}")
