@@ -149,7 +149,7 @@ class LeadingEigenTracker:
         residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
         return values, basis @ vectors, float(residual), basis
 
-    def __call__(self, T) -> Eigen:
+    def __call__(self, T, T_transposed=None) -> Eigen:
         T = _as_sparse(T)
         n = T.shape[0]
         k = min(self.block, n)
@@ -160,7 +160,8 @@ class LeadingEigenTracker:
         values, vectors, res_r, self.right_basis = self._ritz(T, self.right_basis)
         i = int(np.argmax(np.abs(values)))
         value, right = values[i], vectors[:, i]
-        lvalues, lvectors, res_l, self.left_basis = self._ritz(T.T.tocsr(), self.left_basis)
+        Tt = T.T.tocsr() if T_transposed is None else T_transposed
+        lvalues, lvectors, res_l, self.left_basis = self._ritz(Tt, self.left_basis)
         self.last_residual = max(res_r, res_l)
         if self.last_residual > self.fallback_residual:
             self.fallbacks += 1
@@ -254,17 +255,36 @@ class SpectralTerm:
     def __init__(self, network, method: str = "tracked", iterations: int = 8):
         if method not in ("tracked", "exact"):
             raise ValueError(f"spectral method must be 'tracked' or 'exact', not {method!r}")
-        self.sources = network.sources
-        self.targets = network.targets
+        self.sources = np.asarray(network.sources)
+        self.targets = np.asarray(network.targets)
         self.n = network.n_nodes
         self.method = method
         self.tracker = LeadingEigenTracker(iterations=iterations)
         self.last: Eigen | None = None
+        # CSR layouts of T (rows = targets) and T^T (rows = sources), built once; each call
+        # only permutes the edge values into them
+        n = self.n
+        self._order = np.lexsort((self.sources, self.targets))
+        self._indptr = np.searchsorted(self.targets[self._order], np.arange(n + 1))
+        self._indices = self.sources[self._order]
+        self._t_order = np.lexsort((self.targets, self.sources))
+        self._t_indptr = np.searchsorted(self.sources[self._t_order], np.arange(n + 1))
+        self._t_indices = self.targets[self._t_order]
+
+    def matrices(self, weights: torch.Tensor, slope: torch.Tensor):
+        """T = diag(slope) A and its transpose as scipy CSR matrices."""
+        values = weights.double().cpu().numpy() * slope.double().cpu().numpy()[self.targets]
+        shape = (self.n, self.n)
+        T = scipy.sparse.csr_matrix((values[self._order], self._indices, self._indptr), shape)
+        Tt = scipy.sparse.csr_matrix((values[self._t_order], self._t_indices, self._t_indptr),
+                                     shape)
+        return T, Tt
 
     def eigen(self, weights: torch.Tensor, slope: torch.Tensor) -> Eigen:
-        T = _transition(self.sources, self.targets, self.n,
-                        weights.double().cpu().numpy(), slope.double().cpu().numpy())
-        return self.tracker(T) if self.method == "tracked" else leading_eigen_exact(T)
+        T, Tt = self.matrices(weights, slope)
+        if self.method == "tracked":
+            return self.tracker(T, Tt)
+        return leading_eigen_exact(T)
 
     def __call__(self, weights: torch.Tensor, slope: torch.Tensor) -> torch.Tensor:
         return _SpectralRadius.apply(weights, slope, self)

@@ -1,0 +1,38 @@
+"""Rule curate_network: apply the project's curation tables (add / edit / reverse / remove)
+to the signaling and ligand-receptor sets; the report says which rows applied."""
+
+import logging
+import sys
+
+import pandas as pd
+from signet import curation as cu
+from signet import reconstruct as rc
+from signet.errors import SignetError
+
+
+def main(smk):
+    reports = []
+    for key, table_key in (("signaling", "signaling_curation"),
+                           ("ligand_receptor", "ligand_receptor_curation")):
+        edges = rc.read_edges(smk.input[key])
+        curation = cu.read_curation(smk.input[table_key])
+        curated, report = cu.apply_curation(edges, curation)
+        rc.write_edges(curated, smk.output[key])
+        report.insert(0, "set", key)
+        reports.append(report)
+        counts = report["status"].value_counts().to_dict()
+        logging.info("%s: %d -> %d edges; curation rows %s", key, len(edges), len(curated),
+                     counts)
+        for row in report.loc[report["status"] == "not found"].itertuples():
+            logging.warning("%s line %d: %s %s -> %s: edge not found", smk.input[table_key],
+                            row.line, row.action, row.source, row.target)
+    rc.write_table(pd.concat(reports, ignore_index=True), smk.output.report)
+
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
+                    format="%(asctime)s %(levelname)s %(message)s")
+try:
+    main(snakemake)  # noqa: F821
+except SignetError as err:
+    logging.error("%s", err)
+    sys.exit(f"error: {err}")

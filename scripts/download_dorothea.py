@@ -1,0 +1,30 @@
+"""Rule download_dorothea: the DoRothEA regulon (OmniPath web service).
+
+The file goes to resources/networks/ through signet.download.fetch, which checks it
+against resources/MANIFEST.tsv on later runs.
+
+Needs network; set networks.downloads.dorothea.local to a local copy to skip this rule.
+"""
+
+import logging
+import sys
+
+from signet.download import fetch, sha256sum
+from signet.errors import SignetError
+
+
+def main(smk):
+    path = fetch(smk.params.url, smk.output[0], smk.params.manifest,
+                 sha256=smk.params.sha256, timeout=smk.params.timeout,
+                 config_key=smk.params.config_key)
+    logging.info("%s: %d bytes, sha256 %s (from %s)", path, path.stat().st_size,
+                 sha256sum(path), smk.params.url)
+
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
+                    format="%(asctime)s %(levelname)s %(message)s")
+try:
+    main(snakemake)  # noqa: F821
+except SignetError as err:
+    logging.error("%s", err)
+    sys.exit(f"error: {err}")

@@ -1,0 +1,34 @@
+"""Rule select_interactions: human core OmniPath interactions split into ligand-receptor,
+regulatory (TF -> gene) and signaling sets, ligand-receptor and signaling kept when they cite
+the network's resources (KEGG; KEGG and InnateDB for the macrophage network)."""
+
+import logging
+import sys
+
+from signet import reconstruct as rc
+from signet.errors import SignetError
+
+
+def main(smk):
+    paths = {"omnipath": smk.input.omnipath, "ligand_receptor": smk.input.ligand_receptor,
+             "regulons": smk.input.regulons}
+    omnipath = rc.read_interactions(smk.input.omnipath, what="OmniPath interactions")
+    logging.info("%s: %d interactions", smk.input.omnipath, len(omnipath))
+    sets = rc.select_interactions(
+        omnipath,
+        rc.read_interactions(smk.input.ligand_receptor, what="ligand-receptor"),
+        rc.read_interactions(smk.input.regulons, what="regulon"),
+        resources=smk.params.resources, taxon=smk.params.taxon,
+        dorothea_levels=smk.params.dorothea_levels, paths=paths)
+    for key, table in sets.items():
+        rc.write_edges(table, smk.output[key])
+        logging.info("%s: %d edges -> %s", key, len(table), smk.output[key])
+
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
+                    format="%(asctime)s %(levelname)s %(message)s")
+try:
+    main(snakemake)  # noqa: F821
+except SignetError as err:
+    logging.error("%s", err)
+    sys.exit(f"error: {err}")

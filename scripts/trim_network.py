@@ -1,0 +1,36 @@
+"""Rule trim_network: remove dead ends (no path from a ligand, or none to a TF) and redundant
+nodes (A -> X -> A) to a fixed point; write the paper's Model and Annotation tables."""
+
+import logging
+import sys
+
+from signet import reconstruct as rc
+from signet.errors import SignetError
+
+
+def main(smk):
+    edges = rc.read_edges(smk.input.model)
+    nodes = rc.read_annotation(smk.input.nodes)
+    kept, removed = rc.trim_network(edges, nodes.loc[nodes["ligand"], "code"],
+                                    nodes.loc[nodes["TF"], "code"])
+    if len(kept) == 0:
+        raise SignetError(f"{smk.input.model}: trimming removed every edge: no path leads "
+                          "from a ligand to a TF")
+    kept = kept.sort_values(["source", "target"], kind="stable")
+    annotation = rc.annotation_table(kept, nodes).sort_values("code", kind="stable")
+    rc.write_edges(kept, smk.output.model)
+    rc.write_annotation(annotation, smk.output.annotation)
+    rc.write_table(removed, smk.output.removed)
+    logging.info("removed %d nodes in %d rounds (%s); kept %d nodes, %d edges, %d ligands, "
+                 "%d TFs", len(removed), removed["round"].max() if len(removed) else 0,
+                 removed["reason"].value_counts().to_dict(), len(annotation), len(kept),
+                 annotation["ligand"].sum(), annotation["TF"].sum())
+
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
+                    format="%(asctime)s %(levelname)s %(message)s")
+try:
+    main(snakemake)  # noqa: F821
+except SignetError as err:
+    logging.error("%s", err)
+    sys.exit(f"error: {err}")

@@ -1,0 +1,301 @@
+# Network reconstruction from OmniPath (issue 4): the KEGG signaling network of the synthetic
+# study and the macrophage network. Downloads -> select -> curate -> normalise -> classify ->
+# trim, one script per step, each writing a readable TSV under results/networks/{name}/.
+# The procedure and its choices are in docs/networks.md; the keys in config["networks"] are
+# documented in config/README.md.
+#
+# config["networks"]["use"][name] says which network downstream rules get for `name`:
+#   omnipath                      -> reconstructed here (results/networks/{name}-Model.tsv ...)
+#   {model: ..., annotation: ...} -> those files; the reconstruction is not in the DAG.
+# Downstream rules ask for it through get_network(name) (below).
+
+
+localrules:
+    download_omnipath,
+    download_ligand_receptor,
+    download_dorothea,
+    download_uniprot,
+    summarise_network,
+    draw_network,
+
+
+NETWORKS = config["networks"]
+NETWORK_BUILDS = NETWORKS["build"]
+NETWORK_MANIFEST = "resources/MANIFEST.tsv"
+NETWORK_DOWNLOADS = {
+    "omnipath": "resources/networks/omnipath-interactions.tsv.gz",
+    "ligand_receptor": "resources/networks/ligand-receptor.tsv",
+    "dorothea": "resources/networks/dorothea-regulon.tsv",
+    "uniprot": "resources/networks/uniprot-human-reviewed.tsv",
+}
+
+
+# ---- input functions ------------------------------------------------------------------------
+def get_network(name):
+    """The network downstream rules use for `name`: {"model": path, "annotation": path}.
+
+    config["networks"]["use"][name] is either "omnipath" (the reconstruction below) or a
+    mapping with the paths of an existing Model/Annotation pair.
+    """
+    choice = NETWORKS["use"].get(name)
+    if choice is None:
+        raise WorkflowError(
+            f"config error: networks.use: no network named {name!r} "
+            f"(known: {', '.join(NETWORKS['use'])})"
+        )
+    if choice == "omnipath":
+        if name not in NETWORK_BUILDS:
+            raise WorkflowError(
+                f"config error: networks.use.{name} is 'omnipath' but networks.build "
+                f"has no entry {name!r} saying how to reconstruct it"
+            )
+        return {
+            "model": f"results/networks/{name}-Model.tsv",
+            "annotation": f"results/networks/{name}-Annotation.tsv",
+        }
+    return {"model": choice["model"], "annotation": choice["annotation"]}
+
+
+def get_network_files(wildcards):
+    """get_network for the {name} wildcard of a rule."""
+    return get_network(wildcards.name)
+
+
+def get_network_download(kind):
+    """A downloaded input: the local copy named in config, else the download rule's output."""
+    return NETWORKS["downloads"][kind].get("local") or NETWORK_DOWNLOADS[kind]
+
+
+def get_network_build_extras(wildcards):
+    """The optional inputs of classify_nodes: pseudo-ligand map and TFs with data."""
+    build = NETWORK_BUILDS[wildcards.name]
+    extras = {}
+    if build.get("ligand_map"):
+        extras["ligand_map"] = build.get("ligand_map")
+    if build.get("tf_data"):
+        extras["tf_data"] = build.get("tf_data")
+    return extras
+
+
+def get_networks_outputs():
+    """Final outputs of the networks stage (for rule all): summary and drawing per network."""
+    return expand(
+        ["results/networks/{name}-summary.tsv", "results/networks/{name}-network.png"],
+        name=list(NETWORKS["use"]),
+    )
+
+
+def _download_params(kind):
+    entry = NETWORKS["downloads"][kind]
+    return {
+        "url": entry["url"],
+        "sha256": entry.get("sha256") or None,
+        "timeout": NETWORKS["downloads"]["timeout"],
+        "manifest": NETWORK_MANIFEST,
+        "config_key": f"networks.downloads.{kind}.local",
+    }
+
+
+BUILD_NAMES = "|".join(NETWORK_BUILDS) or "__none__"
+USE_NAMES = "|".join(NETWORKS["use"]) or "__none__"
+
+
+# ---- downloads (need network; each can be replaced by a local file in config) -------------
+rule download_omnipath:
+    output:
+        NETWORK_DOWNLOADS["omnipath"],
+    log:
+        "logs/networks/download_omnipath.log",
+    params:
+        **_download_params("omnipath"),
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/download_omnipath.py"
+
+
+rule download_ligand_receptor:
+    output:
+        NETWORK_DOWNLOADS["ligand_receptor"],
+    log:
+        "logs/networks/download_ligand_receptor.log",
+    params:
+        **_download_params("ligand_receptor"),
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/download_ligand_receptor.py"
+
+
+rule download_dorothea:
+    output:
+        NETWORK_DOWNLOADS["dorothea"],
+    log:
+        "logs/networks/download_dorothea.log",
+    params:
+        **_download_params("dorothea"),
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/download_dorothea.py"
+
+
+rule download_uniprot:
+    output:
+        NETWORK_DOWNLOADS["uniprot"],
+    log:
+        "logs/networks/download_uniprot.log",
+    params:
+        **_download_params("uniprot"),
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/download_uniprot.py"
+
+
+# ---- reconstruction ---------------------------------------------------------------------------
+rule select_interactions:
+    input:
+        omnipath=get_network_download("omnipath"),
+        ligand_receptor=get_network_download("ligand_receptor"),
+        regulons=get_network_download("dorothea"),
+    output:
+        signaling="results/networks/{name}/selected-signaling.tsv",
+        ligand_receptor="results/networks/{name}/selected-ligand-receptor.tsv",
+        regulatory="results/networks/{name}/selected-regulatory.tsv",
+    log:
+        "logs/networks/{name}/select_interactions.log",
+    wildcard_constraints:
+        name=BUILD_NAMES,
+    params:
+        resources=lambda wildcards: NETWORK_BUILDS[wildcards.name]["resources"],
+        taxon=NETWORKS["taxon"],
+        dorothea_levels=NETWORKS["dorothea_levels"],
+    threads: 1
+    resources:
+        mem_mb=6000,
+        runtime=20,
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/select_interactions.py"
+
+
+rule curate_network:
+    input:
+        signaling="results/networks/{name}/selected-signaling.tsv",
+        ligand_receptor="results/networks/{name}/selected-ligand-receptor.tsv",
+        signaling_curation=NETWORKS["curation"]["signaling"],
+        ligand_receptor_curation=NETWORKS["curation"]["ligand_receptor"],
+    output:
+        signaling="results/networks/{name}/curated-signaling.tsv",
+        ligand_receptor="results/networks/{name}/curated-ligand-receptor.tsv",
+        report="results/networks/{name}/curation-report.tsv",
+    log:
+        "logs/networks/{name}/curate_network.log",
+    wildcard_constraints:
+        name=BUILD_NAMES,
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/curate_network.py"
+
+
+rule normalise_edges:
+    input:
+        signaling="results/networks/{name}/curated-signaling.tsv",
+        ligand_receptor="results/networks/{name}/curated-ligand-receptor.tsv",
+        uniprot=get_network_download("uniprot"),
+    output:
+        signaling="results/networks/{name}/normalised-signaling.tsv",
+        ligand_receptor="results/networks/{name}/normalised-ligand-receptor.tsv",
+        report="results/networks/{name}/normalisation-report.tsv",
+    log:
+        "logs/networks/{name}/normalise_edges.log",
+    wildcard_constraints:
+        name=BUILD_NAMES,
+    params:
+        drop_unknown_sign=lambda wildcards: NETWORK_BUILDS[wildcards.name]["drop_unknown_sign"],
+        ligand_receptor_sign=lambda wildcards: NETWORK_BUILDS[wildcards.name][
+            "ligand_receptor_sign"
+        ],
+        exempt_prefixes=NETWORKS["exempt_prefixes"],
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/normalise_edges.py"
+
+
+rule classify_nodes:
+    input:
+        unpack(get_network_build_extras),
+        signaling="results/networks/{name}/normalised-signaling.tsv",
+        ligand_receptor="results/networks/{name}/normalised-ligand-receptor.tsv",
+        regulatory="results/networks/{name}/selected-regulatory.tsv",
+        uniprot=get_network_download("uniprot"),
+    output:
+        model="results/networks/{name}/classified-Model.tsv",
+        nodes="results/networks/{name}/classified-nodes.tsv",
+    log:
+        "logs/networks/{name}/classify_nodes.log",
+    wildcard_constraints:
+        name=BUILD_NAMES,
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/classify_nodes.py"
+
+
+rule trim_network:
+    input:
+        model="results/networks/{name}/classified-Model.tsv",
+        nodes="results/networks/{name}/classified-nodes.tsv",
+    output:
+        model="results/networks/{name}-Model.tsv",
+        annotation="results/networks/{name}-Annotation.tsv",
+        removed="results/networks/{name}/trimmed-nodes.tsv",
+    log:
+        "logs/networks/{name}/trim_network.log",
+    wildcard_constraints:
+        name=BUILD_NAMES,
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/trim_network.py"
+
+
+# ---- summaries of the network in use (reconstructed or given) ---------------------------
+rule summarise_network:
+    input:
+        unpack(get_network_files),
+    output:
+        summary="results/networks/{name}-summary.tsv",
+    log:
+        "logs/networks/{name}/summarise_network.log",
+    wildcard_constraints:
+        name=USE_NAMES,
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/summarise_network.py"
+
+
+rule draw_network:
+    input:
+        unpack(get_network_files),
+    output:
+        png=report(
+            "results/networks/{name}-network.png",
+            caption="../report/network.rst",
+            category="Networks",
+            labels={"network": "{name}"},
+        ),
+        svg="results/networks/{name}-network.svg",
+    log:
+        "logs/networks/{name}/draw_network.log",
+    wildcard_constraints:
+        name=USE_NAMES,
+    conda:
+        "../../envs/networks.yaml"
+    script:
+        "../../scripts/draw_network.py"
