@@ -7,7 +7,7 @@
 # config["networks"]["use"][name] says which network downstream rules get for `name`:
 #   omnipath                      -> reconstructed here (results/networks/{name}-Model.tsv ...)
 #   {model: ..., annotation: ...} -> those files; the reconstruction is not in the DAG.
-# Downstream rules ask for it through get_network(name) (below).
+# Downstream rules ask for it through get_network(name) (in common.smk).
 
 
 localrules:
@@ -17,87 +17,6 @@ localrules:
     download_uniprot,
     summarise_network,
     draw_network,
-
-
-NETWORKS = config["networks"]
-NETWORK_BUILDS = NETWORKS["build"]
-NETWORK_MANIFEST = "resources/MANIFEST.tsv"
-NETWORK_DOWNLOADS = {
-    "omnipath": "resources/networks/omnipath-interactions.tsv.gz",
-    "ligand_receptor": "resources/networks/ligand-receptor.tsv",
-    "dorothea": "resources/networks/dorothea-regulon.tsv",
-    "uniprot": "resources/networks/uniprot-human-reviewed.tsv",
-}
-
-
-# ---- input functions ------------------------------------------------------------------------
-def get_network(name):
-    """The network downstream rules use for `name`: {"model": path, "annotation": path}.
-
-    config["networks"]["use"][name] is either "omnipath" (the reconstruction below) or a
-    mapping with the paths of an existing Model/Annotation pair.
-    """
-    choice = NETWORKS["use"].get(name)
-    if choice is None:
-        raise WorkflowError(
-            f"config error: networks.use: no network named {name!r} "
-            f"(known: {', '.join(NETWORKS['use'])})"
-        )
-    if choice == "omnipath":
-        if name not in NETWORK_BUILDS:
-            raise WorkflowError(
-                f"config error: networks.use.{name} is 'omnipath' but networks.build "
-                f"has no entry {name!r} saying how to reconstruct it"
-            )
-        return {
-            "model": f"results/networks/{name}-Model.tsv",
-            "annotation": f"results/networks/{name}-Annotation.tsv",
-        }
-    return {"model": choice["model"], "annotation": choice["annotation"]}
-
-
-def get_network_files(wildcards):
-    """get_network for the {name} wildcard of a rule."""
-    return get_network(wildcards.name)
-
-
-def get_network_download(kind):
-    """A downloaded input: the local copy named in config, else the download rule's output."""
-    return NETWORKS["downloads"][kind].get("local") or NETWORK_DOWNLOADS[kind]
-
-
-def get_network_build_extras(wildcards):
-    """The optional inputs of classify_nodes: pseudo-ligand map and TFs with data."""
-    build = NETWORK_BUILDS[wildcards.name]
-    extras = {}
-    if build.get("ligand_map"):
-        extras["ligand_map"] = build.get("ligand_map")
-    if build.get("tf_data"):
-        extras["tf_data"] = build.get("tf_data")
-    return extras
-
-
-def get_networks_outputs():
-    """Final outputs of the networks stage (for rule all): summary and drawing per network."""
-    return expand(
-        ["results/networks/{name}-summary.tsv", "results/networks/{name}-network.png"],
-        name=list(NETWORKS["use"]),
-    )
-
-
-def _download_params(kind):
-    entry = NETWORKS["downloads"][kind]
-    return {
-        "url": entry["url"],
-        "sha256": entry.get("sha256") or None,
-        "timeout": NETWORKS["downloads"]["timeout"],
-        "manifest": NETWORK_MANIFEST,
-        "config_key": f"networks.downloads.{kind}.local",
-    }
-
-
-BUILD_NAMES = "|".join(NETWORK_BUILDS) or "__none__"
-USE_NAMES = "|".join(NETWORKS["use"]) or "__none__"
 
 
 # ---- downloads (need network; each can be replaced by a local file in config) -------------

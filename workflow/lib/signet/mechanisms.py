@@ -22,8 +22,8 @@ Rate constants (time and concentration in arbitrary units; sources range over [0
 * ``competitive_inhibition``: A and B compete for one site; only A-bound target is active.
   T + A <-> TA and T + B <-> TB (on 10, off 1: Kd 0.1). Output TA = 10 A / (1 + 10 A + 10 B).
 * ``noncompetitive_inhibition``: B binds a second site, free or A-bound; only TA is active.
-  T + A <-> TA, TB + A <-> TAB, T + B <-> TB, TA + B <-> TAB (all on 10, off 1: Kd 0.1).
-  Output TA = 10 A / ((1 + 10 A) (1 + 10 B)).
+  T + A <-> TA and TB + A <-> TAB (on 10, off 1: Kd 0.1), T + B <-> TB and TA + B <-> TAB
+  (on 10, off 10: Kd 1). Output TA = 10 A / ((1 + 10 A) (1 + B)).
 
 The closed forms above are the equilibria of the reactions (detailed balance holds in every
 cycle), which the tests use as the independent reference for the integration.
@@ -123,7 +123,7 @@ MECHANISMS: dict[str, Mechanism] = {m.name: m for m in (
         "noncompetitive_inhibition", "B binds a second site and silences A-bound target",
         ("T", "TA", "TB", "TAB"),
         _binding("T", "A", "TA", 10.0, 1.0) + _binding("TB", "A", "TAB", 10.0, 1.0)
-        + _binding("T", "B", "TB", 10.0, 1.0) + _binding("TA", "B", "TAB", 10.0, 1.0),
+        + _binding("T", "B", "TB", 10.0, 10.0) + _binding("TA", "B", "TAB", 10.0, 10.0),
         ("TA",)),
 )}
 

@@ -1,0 +1,64 @@
+"""Tests of the Fig. 1c feed-forward networks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from signet.ffnn import FFNN, fit_response, pearson_r, train_ffnn
+
+
+def test_pearson_r_matches_numpy_corrcoef():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=50), rng.normal(size=50)
+    y = y + 0.5 * x
+    assert pearson_r(x, y) == pytest.approx(np.corrcoef(x, y)[0, 1], abs=1e-12)
+
+
+def test_pearson_r_of_a_constant_is_zero():
+    assert pearson_r(np.ones(5), np.arange(5)) == 0.0
+
+
+def test_output_is_scale_times_mml_of_the_affine_map():
+    """Hand-computed: w = (1, 1), b = 0, s = 2. (0.2, 0.1): z = 0.3, MML = 0.3, y = 0.6;
+    (1, 1): z = 2, MML = 1 - 0.25 / 2 = 0.875, y = 1.75; (-1, 0): z = -1, MML = -0.01, y = -0.02."""
+    model = FFNN("MML", hidden_layers=0)
+    with torch.no_grad():
+        model.layers[0].weight.copy_(torch.tensor([[1.0, 1.0]]))
+        model.layers[0].bias.zero_()
+        model.scale.fill_(2.0)
+    y = model(torch.tensor([[0.2, 0.1], [1.0, 1.0], [-1.0, 0.0]], dtype=torch.float64))
+    np.testing.assert_allclose(y.detach().numpy(), [0.6, 1.75, -0.02], atol=1e-12)
+
+
+def test_hidden_layer_has_the_requested_shape():
+    model = FFNN("sigmoid", hidden_layers=1, hidden_nodes=5)
+    assert [tuple(layer.weight.shape) for layer in model.layers] == [(5, 2), (1, 5)]
+    assert sum(p.numel() for p in model.parameters()) == 5 * 2 + 5 + 5 + 1 + 1
+
+
+def test_leaky_relu_without_hidden_layer_learns_a_positive_plane():
+    """y = 0.2 + 0.3 a + 0.4 b is exactly representable (identity branch, scale 1)."""
+    levels = np.linspace(0, 1, 7)
+    a, b = np.meshgrid(levels, levels, indexing="ij")
+    x = torch.tensor(np.column_stack([a.ravel(), b.ravel()]))
+    y = 0.2 + 0.3 * x[:, 0] + 0.4 * x[:, 1]
+    model = FFNN("leakyReLU", hidden_layers=0, seed=3)
+    losses = train_ffnn(model, x, y, epochs=3000, lr=0.01, weight_decay=0.0)
+    assert losses[-1] < 1e-5 < losses[0]
+    assert pearson_r(model(x).detach().numpy(), y.numpy()) > 0.9999
+
+
+def test_same_seed_gives_the_same_fit_and_another_seed_does_not():
+    table = pd.DataFrame({"source_a": [0.0, 0.0, 1.0, 1.0], "source_b": [0.0, 1.0, 0.0, 1.0],
+                          "output": [0.0, 0.5, 0.5, 0.9]})
+    first = fit_response(table, table, activations=["MML"], hidden_layers=[1], seeds=[0, 0, 1],
+                         epochs=20)
+    assert list(first.columns) == ["activation", "hidden_layers", "seed", "train_r", "test_r",
+                                   "final_loss"]
+    assert first["final_loss"][0] == first["final_loss"][1]
+    assert first["final_loss"][0] != first["final_loss"][2]
+
+
+def test_unknown_activation_is_reported():
+    with pytest.raises(ValueError, match="unknown activation"):
+        FFNN("tanh")

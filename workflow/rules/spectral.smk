@@ -1,0 +1,49 @@
+# Figure 3: the spectral-radius regularizer pulls a random matrix with rho 1.2 below the
+# target while barely moving its weights.
+
+
+localrules:
+    plot_spectral,
+
+
+rule shrink_spectral_radius:
+    output:
+        eigenvalues="results/spectral/eigenvalues.tsv",
+        weights="results/spectral/weights.tsv",
+        trajectories="results/spectral/trajectories.tsv",
+        history="results/spectral/history.tsv",
+    log:
+        "logs/spectral/shrink_spectral_radius.log",
+    benchmark:
+        "benchmarks/spectral/shrink_spectral_radius.tsv"
+    params:
+        spectral=config["spectral"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/shrink_spectral_radius.py"
+
+
+rule plot_spectral:
+    input:
+        eigenvalues="results/spectral/eigenvalues.tsv",
+        weights="results/spectral/weights.tsv",
+        trajectories="results/spectral/trajectories.tsv",
+        history="results/spectral/history.tsv",
+    output:
+        report(
+            "results/spectral/figure3.png",
+            caption="../report/figure3.rst",
+            category="Figure 3",
+            labels={"figure": "3b-d", "content": "spectral radius"},
+        ),
+    log:
+        "logs/spectral/plot_spectral.log",
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/plot_spectral.py"
