@@ -48,7 +48,10 @@ def time_pass(n_nodes: int, edges_per_node: float = 10.0, batch_size: int = 3,
     grad = grad.to(device)
     sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     forward_ms, backward_ms, steps_used = [], [], []
+    rss_before = None
     for i in range(repeats + 2):  # two warm-up rounds (numba compilation, caches)
+        if i == 2:
+            rss_before = peak_rss_mb()
         bias = (model.bias + model.input_bias(u)).detach().requires_grad_(True)
         weights = model.weights.detach().requires_grad_(True)
         sync()
@@ -68,6 +71,7 @@ def time_pass(n_nodes: int, edges_per_node: float = 10.0, batch_size: int = 3,
         "steps": steps, "forward_ms_median": statistics.median(forward_ms),
         "backward_ms_median": statistics.median(backward_ms),
         "forward_steps": float(np.mean(steps_used)), "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_before_timed_passes_mb": rss_before,
     }
 
 

@@ -80,7 +80,8 @@ def cmd_bench(args):
     if args.random_nodes:
         result = time_pass(args.random_nodes, args.edges_per_node, args.batch_size,
                            args.steps, repeats=args.repeats, tol=args.tol or 0.0)
-        for key in ("nodes", "edges", "batch_size", "steps", "forward_steps", "peak_rss_mb"):
+        for key in ("nodes", "edges", "batch_size", "steps", "forward_steps",
+                    "peak_rss_before_timed_passes_mb", "peak_rss_mb"):
             print(f"{key}: {result[key]}")
         print(f"forward_ms_median: {result['forward_ms_median']:.3f}")
         print(f"backward_ms_median: {result['backward_ms_median']:.3f}")
