@@ -81,10 +81,26 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     # a fixed start vector keeps ARPACK (and so training) deterministic
     start = np.random.default_rng(n).uniform(0.5, 1.5, n)
     v0 = start if right0 is None else np.real(right0) + np.imag(right0)
-    values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
     u0 = start if left0 is None else np.real(left0) + np.imag(left0)
-    lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
-                                                 which="LM", v0=u0)
+    try:
+        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
+        lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
+                                                     which="LM", v0=u0)
+    except scipy.sparse.linalg.ArpackNoConvergence:
+        # leading eigenvalues of (nearly) equal modulus can stall ARPACK with k = 1: retry
+        # with a larger Krylov space, and solve densely as the last resort
+        try:
+            ncv = min(n - 1, 80)
+            values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0,
+                                                     ncv=ncv, maxiter=50 * n)
+            lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
+                                                         which="LM", v0=u0, ncv=ncv,
+                                                         maxiter=50 * n)
+        except scipy.sparse.linalg.ArpackNoConvergence:
+            dense = sparse.toarray()
+            values, left, right = scipy.linalg.eig(dense, left=True, right=True)
+            i = int(np.argmax(np.abs(values)))
+            return Eigen(complex(values[i]), right[:, i], np.conj(left[:, i]), method="dense")
     value = complex(values[0])
     return Eigen(value, right[:, 0], _match_left(value, lvalues, lvectors), method="arpack")
 
