@@ -150,7 +150,66 @@ def get_macrophage_outputs():
         "results/macrophage/macrophage-TFs.tsv",
         "results/macrophage/macrophage-Ligands.tsv",
         "results/macrophage/tf-consistency.tsv",
+    ] + get_macrophage_model_outputs()
+
+
+def get_macrophage_model_outputs():
+    """Final outputs of the macrophage model (workflow/rules/macrophage_model.smk)."""
+    return ["results/macrophage/summary.tsv"] + [
+        f"results/macrophage/figure6{panel}.png" for panel in "abcdef"
     ]
+
+
+# ---- inputs: macrophage model (workflow/rules/macrophage_model.smk) -----------------------
+def get_macrophage_network(wildcards=None):
+    """{"network", "annotation"}: the paths in config, else the reconstructed network."""
+    network = config["macrophage"]["network"]
+    if network["model"]:
+        return {"network": network["model"], "annotation": network["annotation"]}
+    built = get_network("macrophage")  # workflow/rules/networks.smk
+    return {"network": built["model"], "annotation": built["annotation"]}
+
+
+def get_macrophage_recipe_file(wildcards=None):
+    """The recipe as an input file when config names a YAML file, nothing for a preset."""
+    recipe = config["macrophage"]["model"]["recipe"]
+    return [recipe] if recipe.endswith((".yaml", ".yml")) else []
+
+
+def get_macrophage_full_files(name):
+    """``name`` of the full fit, one per seed."""
+    return expand(
+        "results/macrophage/full/seed~{seed}/{name}",
+        seed=config["macrophage"]["model"]["seeds"],
+        name=name,
+    )
+
+
+def get_macrophage_folds():
+    """The left-out conditions, from checkpoint list_macrophage_folds."""
+    import pandas as pd
+
+    path = checkpoints.list_macrophage_folds.get().output.folds
+    return [str(f) for f in pd.read_csv(path, sep="\t", dtype=str)["fold"]]
+
+
+def get_macrophage_fold_files(control, name, exclude=()):
+    """``name`` of every fold model (x seeds) of ``control`` (loocv or scrambled)."""
+    folds = [f for f in get_macrophage_folds() if f not in exclude]
+    return expand(
+        "results/macrophage/{control}/{fold}/seed~{seed}/{name}",
+        control=control,
+        fold=folds,
+        seed=config["macrophage"]["model"]["seeds"],
+        name=name,
+    )
+
+
+def get_macrophage_knockout_models(wildcards=None):
+    """Fold models of the knock-outs: every LOOCV model except the one that left the
+    knock-out condition (TNFa) out."""
+    condition = config["macrophage"]["knockout"]["condition"]
+    return get_macrophage_fold_files("loocv", "parameters.tsv", exclude=[condition])
 
 
 # ---- the synthetic study (workflow/rules/synthetic.smk) -------------------------------------

@@ -11,7 +11,10 @@ with noise ``noise * lr * N(0, 1)`` added to b + b_in at every training forward 
 learning rate follows a one-cycle cosine (warm-up from ``lr_min`` to ``lr_max`` over
 ``warmup_epochs``, cosine decay to ``lr_min`` at ``decay_end`` of the epochs, flat after) and
 the Adam state is reset every ``adam_reset_every`` epochs. rho is computed for one random
-sample of each batch (every ``spectral_every`` batches).
+sample of each batch (every ``spectral_every`` batches). ``fit`` weights the MSE (0 gives the
+regularisation-only control). With ``validation_fraction`` > 0 a seeded share of the
+conditions is held out, its MSE checked every ``validate_every`` epochs, training stops after
+``patience`` epochs without improvement and the best parameters are restored.
 
 All randomness comes from one seeded ``torch.Generator``; checkpoints hold it, the optimizer,
 the state cache and the eigen-solver's warm start, so a resumed run ends bitwise equal to an
@@ -31,14 +34,15 @@ import numpy as np
 import pandas as pd
 import torch
 import yaml
+from threadpoolctl import threadpool_limits
 
 from . import regularizers as reg
 from .errors import SignetInputError
 from .io import atomic_write, load_checkpoint, save_checkpoint, write_parameters
-from .spectral import SpectralTerm, rho_target, spectral_barrier
+from .spectral import rho_target, spectral_barrier
 
 __all__ = ["Recipe", "PRESETS", "learning_rate", "train", "TrainResult", "align_data",
-           "model_from_recipe",
+           "model_from_recipe", "split_validation",
            "LOG_COLUMNS"]
 
 log = logging.getLogger("signet.train")
@@ -66,7 +70,8 @@ class Recipe:
     activation: str = "MML"
     dtype: str = "float64"
     projection_trainable: bool = False
-    # coefficients of the loss terms
+    # coefficients of the loss terms (fit = 0: the regularisation-only control)
+    fit: float = 1.0
     sign: float = 0.1
     ligand_bias: float = 1e-5
     l2: float = 1e-8
@@ -84,6 +89,14 @@ class Recipe:
     uniform_low: float = 0.01
     uniform_high: float = 0.99
     uniform_max_constraint: float = 50.0
+    # early stopping on a held-out split of the training conditions (0: off). Every
+    # ``validate_every`` epochs the held-out MSE is computed; training stops when it has not
+    # improved by ``min_delta`` for ``patience`` epochs, and the best parameters are restored.
+    validation_fraction: float = 0.0
+    validate_every: int = 10
+    patience: int = 0
+    min_delta: float = 0.0
+    validation_seed: int = 0
     # bookkeeping
     threads: int = 1
     checkpoint_every: int = 500
@@ -159,6 +172,8 @@ class Recipe:
             raise SignetInputError(source, f"dtype must be float64 or float32, not {self.dtype!r}")
         if self.batch_size < 1 or self.epochs < 0 or self.steps < 1:
             raise SignetInputError(source, "batch_size and steps must be >= 1, epochs >= 0")
+        if not 0.0 <= self.validation_fraction < 1.0:
+            raise SignetInputError(source, "validation_fraction must be in [0, 1)")
 
 
 PRESETS: dict[str, Recipe] = {
@@ -168,6 +183,19 @@ PRESETS: dict[str, Recipe] = {
     "macrophage": Recipe(name="macrophage", epochs=5000, steps=100, spectral_precision=1e-6,
                          ligand_bias=1e-3, l2=1e-6, nonzero=1e-6, uniformity=1e-5,
                          projection_trainable=True),
+    # the synthetic study in minutes instead of hours (issue 5; measured in
+    # docs/performance.md): batch 20 with a 50-epoch warm-up and 1000 epochs, the spectral
+    # term every 4th batch, early stopping on a held-out 10 % of the conditions
+    "fast": Recipe(name="fast", epochs=1000, batch_size=20, warmup_epochs=50,
+                   spectral_every=4, validation_fraction=0.1, validate_every=10,
+                   patience=300),
+    # the macrophage coefficients on 2000 instead of 5000 epochs, warm-up shortened in
+    # proportion (issue 6; accuracy and seconds per fold in docs/results-macrophage.md and
+    # docs/performance.md). The spectral term stays on every batch: once per epoch let rho
+    # drift above 1 (oscillating states, fit r 0.72).
+    "macrophage-fast": Recipe(name="macrophage-fast", epochs=2000, warmup_epochs=400,
+                              steps=100, spectral_precision=1e-6, ligand_bias=1e-3, l2=1e-6,
+                              nonzero=1e-6, uniformity=1e-5, projection_trainable=True),
 }
 
 
@@ -212,6 +240,23 @@ class TrainResult:
     epochs_run: int
     resumed_from: int | None
     seconds: float
+    # early stopping (recipe.validation_fraction > 0): (epoch, held-out MSE) pairs and the
+    # epoch whose parameters were restored
+    validation: list = field(default_factory=list)
+    best_epoch: int | None = None
+
+
+def split_validation(u, y, recipe: Recipe):
+    """Hold out ``recipe.validation_fraction`` of the conditions (seeded by
+    ``recipe.validation_seed``): returns ``(u_train, y_train, u_held_out, y_held_out)``."""
+    n = u.shape[0]
+    held = int(round(recipe.validation_fraction * n))
+    if held < 1 or held >= n:
+        raise SignetInputError(None, f"validation_fraction {recipe.validation_fraction} of "
+                                     f"{n} conditions leaves no training or held-out set")
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(recipe.validation_seed))
+    keep, out = order[held:].sort().values, order[:held].sort().values
+    return u[keep], y[keep], u[out], y[out]
 
 
 def _batch_losses(model, recipe, u, y, y_cols, index, cache, spectral_term, generator,
@@ -241,7 +286,7 @@ def _batch_losses(model, recipe, u, y, y_cols, index, cache, spectral_term, gene
         terms["rho"] = rho.detach()
     if model.projection.requires_grad:
         terms["projection"] = reg.projection_penalty(model.projection)
-    loss = terms["fit"]
+    loss = recipe.fit * terms["fit"]
     for name in ("sign", "ligand_bias", "l2", "nonzero", "uniformity", "spectral", "projection"):
         if name in terms:
             loss = loss + getattr(recipe, name) * terms[name]
@@ -296,11 +341,20 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
     output_dir = Path(output_dir) if output_dir is not None else None
     if recipe.threads:
         torch.set_num_threads(recipe.threads)
+        # the eigen-solver's small dense products go through numpy's BLAS: an unlimited BLAS
+        # thread pool makes them ~50x slower on a loaded machine
+        threadpool_limits(recipe.threads)
     u, y, y_cols, _ = align_data(model, ligands, tfs, ignore_unknown_tfs=ignore_unknown_tfs)
+    held_out = None
+    if recipe.validation_fraction > 0:
+        u, y, *held_out = split_validation(u, y, recipe)
+    validation, best = [], {"fit": float("inf"), "epoch": None, "state": None}
     n_conditions = u.shape[0]
     generator = torch.Generator().manual_seed(seed)
-    spectral_term = SpectralTerm(model.network, method=recipe.spectral_method,
-                                 iterations=recipe.spectral_iterations)
+    from .reference_model import RobustSpectralTerm  # SpectralTerm + dense fallback
+
+    spectral_term = RobustSpectralTerm(model.network, method=recipe.spectral_method,
+                                       iterations=recipe.spectral_iterations)
     with torch.no_grad():
         _, x_all, _ = model(u)
     cache = reg.StateCache(x_all)
@@ -346,6 +400,7 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
         sums: dict[str, float] = {}
         steps_total = 0
         batches = 0
+        rho_batches = 0
         for start in range(0, n_conditions, recipe.batch_size):
             index = order[start:start + recipe.batch_size]
             do_spectral = batch_counter % max(1, recipe.spectral_every) == 0
@@ -358,11 +413,13 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
             cache.update(index, x)
             for name, value in terms.items():
                 sums[name] = sums.get(name, 0.0) + float(value.detach())
+            rho_batches += "rho" in terms
             steps_total += info.steps
             batches += 1
         row = {name: sums.get(name, 0.0) / batches for name in LOG_COLUMNS[1:11]}
         row["epoch"] = epoch + 1
-        row["rho"] = sums["rho"] / batches if "rho" in sums else float("nan")
+        # rho is computed on every spectral_every-th batch only: average over those
+        row["rho"] = sums["rho"] / rho_batches if rho_batches else float("nan")
         row["lr"] = lr
         row["sign_violations"] = reg.sign_violation_count(model.weights.detach(), model.signs)
         row["forward_steps"] = steps_total / batches
@@ -379,6 +436,20 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
         if callback is not None:
             callback(epoch + 1, row)
         done = epoch + 1 == recipe.epochs
+        stop_early = False
+        if held_out is not None and (done or (epoch + 1) % max(1, recipe.validate_every) == 0):
+            with torch.no_grad():
+                y_held, _, _ = model(held_out[0])
+                held_fit = float(torch.mean((y_held[:, y_cols] - held_out[1]).square()))
+            validation.append((epoch + 1, held_fit))
+            if held_fit < best["fit"] - recipe.min_delta:
+                best.update(fit=held_fit, epoch=epoch + 1,
+                            state={k: v.detach().clone() for k, v in model.state_dict().items()})
+            elif recipe.patience and best["epoch"] is not None and \
+                    epoch + 1 - best["epoch"] >= recipe.patience:
+                stop_early = True
+            log.info("epoch %d: held-out fit %.5g (best %.5g at epoch %s)", epoch + 1,
+                     held_fit, best["fit"], best["epoch"])
         if output_dir is not None and (done or (recipe.checkpoint_every and
                                                 (epoch + 1) % recipe.checkpoint_every == 0)):
             _write_outputs(output_dir, model, rows,
@@ -386,14 +457,23 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
                                        spectral_term, epoch + 1, rows, seed))
         if interrupt_after is not None and epochs_run >= interrupt_after:
             break
+        if stop_early:
+            log.info("early stop at epoch %d; restoring epoch %d", epoch + 1, best["epoch"])
+            break
     if bar is not None:
         bar.close()
+    if best["state"] is not None:
+        model.load_state_dict(best["state"])
+        if output_dir is not None:
+            _write_outputs(output_dir, model, rows,
+                           _checkpoint(model, recipe, optimizer, generator, cache,
+                                       spectral_term, len(rows), rows, seed))
     if output_dir is not None and start_epoch == recipe.epochs:
         _write_outputs(output_dir, model, rows,
                        _checkpoint(model, recipe, optimizer, generator, cache, spectral_term,
                                    recipe.epochs, rows, seed))
     return TrainResult(pd.DataFrame(rows, columns=LOG_COLUMNS), epochs_run, resumed_from,
-                       time.perf_counter() - began)
+                       time.perf_counter() - began, validation, best["epoch"])
 
 
 def model_from_recipe(network, recipe: Recipe, seed: int = 0, backend: str = "auto"):

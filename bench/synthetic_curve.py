@@ -1,0 +1,97 @@
+"""Test r against wall time for a training recipe at one point of the synthetic sweep.
+
+Trains a model on ``--samples`` conditions with ``--ligands`` simultaneous ligands (the
+paper's protocol, seed ``--seed``) simulated by the reference model, and every
+``--eval-every`` epochs prints the Pearson r on ``--test`` fixed test conditions (5 ligands,
+seed 3, as in config/config.yaml). Wall time counts training only (the evaluation is timed
+separately and excluded); the machine's load average is printed at start and end.
+
+    nice -n 10 .venv/bin/python bench/synthetic_curve.py \\
+        --network ../shared/data/paper-reference/networks/KEGGnet-Model.tsv \\
+        --annotation ../shared/data/paper-reference/networks/KEGGnet-Annotation.tsv \\
+        --reference results/synthetic/reference/parameters.tsv --recipe fast
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import torch
+from signet.metrics import pearson
+from signet.network import Network
+from signet.reference_model import load_reference_model
+from signet.synthetic import random_conditions, simulate_training_data
+from signet.train import Recipe, model_from_recipe, train
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--network", required=True)
+    parser.add_argument("--annotation", required=True)
+    parser.add_argument("--reference", required=True, help="reference parameters.tsv")
+    parser.add_argument("--recipe", default="fast", help="preset name or recipe YAML")
+    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="stop (after an evaluation) once training took this long")
+    parser.add_argument("--eval-every", type=int, default=10)
+    parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--ligands", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--test", type=int, default=1000)
+    parser.add_argument("--test-seed", type=int, default=3)
+    parser.add_argument("--set", action="append", default=[],
+                        help="recipe field=value (repeatable), e.g. --set batch_size=20")
+    args = parser.parse_args(argv)
+
+    changes = {}
+    for item in args.set:
+        key, value = item.split("=", 1)
+        changes[key] = type(getattr(Recipe(), key))(value) if not isinstance(
+            getattr(Recipe(), key), bool) else value.lower() in ("1", "true", "yes")
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0,
+                                              **changes)
+    torch.set_num_threads(recipe.threads)
+    network = Network.from_files(args.network, args.annotation)
+    reference = load_reference_model(network, args.reference, steps=recipe.steps)
+    ligands, tfs = simulate_training_data(reference, args.samples, args.ligands, args.seed)
+    test_ligands = random_conditions(network.ligands, args.test, 5, seed=args.test_seed)
+    test_tfs, _ = reference.simulate(test_ligands)
+    model = model_from_recipe(network, recipe, seed=args.seed)
+    print(f"# recipe {recipe.name}: {recipe.to_dict()}")
+    print(f"# load average at start: {os.getloadavg()}")
+    print("epoch\ttrain_seconds\ttest_r\tfit")
+    state = {"eval": 0.0, "began": time.perf_counter()}
+
+    class Stop(Exception):
+        pass
+
+    def evaluate(epoch, row):
+        if epoch % args.eval_every and epoch != recipe.epochs:
+            return
+        start = time.perf_counter()
+        with torch.no_grad():
+            predicted, _ = model.simulate(test_ligands)
+        r = pearson(predicted, test_tfs)
+        state["eval"] += time.perf_counter() - start
+        seconds = time.perf_counter() - state["began"] - state["eval"]
+        print(f"{epoch}\t{seconds:.1f}\t{r:.4f}\t{row['fit']:.3g}", flush=True)
+        if args.max_seconds and seconds > args.max_seconds:
+            raise Stop
+
+    try:
+        result = train(model, ligands, tfs, recipe, seed=args.seed, progress=False,
+                       callback=evaluate)
+        best = result.best_epoch
+    except Stop:
+        best = None
+    with torch.no_grad():
+        predicted, _ = model.simulate(test_ligands)
+    total = time.perf_counter() - state["began"] - state["eval"]
+    print(f"# final test r {pearson(predicted, test_tfs):.4f} after {total:.1f} s of training "
+          f"(restored epoch {best}); load average at end: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

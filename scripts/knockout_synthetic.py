@@ -1,0 +1,45 @@
+"""Rule knockout_synthetic (Fig. 5f): knock out every internal node (bias -5) in the best
+sweep model and in the reference, over the first training conditions of that point."""
+
+import logging
+from contextlib import redirect_stderr
+
+import pandas as pd
+from signet.io import atomic_write, read_conditions
+from signet.knockout import knockout
+from signet.metrics import knockout_agreement
+from signet.network import Network
+from signet.reference_model import load_reference_model
+
+log = logging.getLogger("knockout_synthetic")
+
+
+def main(smk):
+    settings = smk.params.settings
+    network = Network.from_files(smk.input.network, smk.input.annotation)
+    metrics = [pd.read_csv(path, sep="\t") for path in smk.input.metrics]
+    best = max(range(len(metrics)), key=lambda i: float(metrics[i]["r"].iloc[0]))
+    point = metrics[best].iloc[0]
+    log.info("best sweep point: %s", point.to_dict())
+    reference = load_reference_model(network, smk.input.reference, steps=smk.params.steps)
+    model = load_reference_model(network, smk.input.parameters[best], steps=smk.params.steps)
+    ligands = read_conditions(smk.input.ligands[best], "ligand").iloc[:settings["conditions"]]
+    nodes = network.internal_nodes
+    tables = {}
+    for name, which, path in (("reference", reference, smk.output.reference),
+                              ("model", model, smk.output.model)):
+        tables[name] = knockout(which, ligands, nodes=nodes, strength=settings["strength"])
+        with atomic_write(path) as handle:
+            tables[name].to_csv(handle, sep="\t", index=False, float_format="%.8g")
+    agreement = knockout_agreement(tables["model"], tables["reference"], settings["threshold"])
+    agreement.update(samples=int(point["samples"]), ligands=int(point["ligands"]),
+                     seed=int(point["seed"]), test_r=float(point["r"]), nodes=len(nodes),
+                     conditions=len(ligands))
+    with atomic_write(smk.output.agreement) as handle:
+        pd.DataFrame([agreement]).to_csv(handle, sep="\t", index=False, float_format="%.6g")
+    log.info("knock-outs: %s", agreement)
+
+
+with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
+    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
+    main(snakemake)  # noqa: F821

@@ -1,0 +1,28 @@
+"""Rule summarise_synthetic: our numbers beside the paper's (results/synthetic/summary.tsv)."""
+
+import logging
+from contextlib import redirect_stderr
+
+import pandas as pd
+from signet.io import atomic_write
+from signet.synthetic import summary_table
+
+log = logging.getLogger("summarise_synthetic")
+
+
+def main(smk):
+    sweep = pd.concat([pd.read_csv(path, sep="\t") for path in smk.input.sweep])
+    controls = pd.concat([pd.read_csv(path, sep="\t") for path in smk.input.controls]) \
+        if smk.input.controls else pd.DataFrame(columns=["control", "samples", "ligands",
+                                                          "seed", "r"])
+    knockout = pd.read_csv(smk.input.knockout, sep="\t").iloc[0].to_dict()
+    complexity = pd.read_csv(smk.input.complexity, sep="\t")
+    table = summary_table(sweep, controls, knockout, complexity)
+    with atomic_write(smk.output[0]) as handle:
+        table.to_csv(handle, sep="\t", index=False, float_format="%.4g")
+    log.info("summary:\n%s", table.to_string())
+
+
+with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
+    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
+    main(snakemake)  # noqa: F821

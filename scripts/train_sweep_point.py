@@ -1,0 +1,52 @@
+"""Rules train_sweep_point and train_control (Fig. 5b-e): make one point's training data
+from the reference model (or take the controls' data) and train a model on it.
+
+Sweep: the paper's protocol with ``samples`` conditions and ``ligands`` simultaneous ligands
+(seeded by the point's seed). Controls: ``scrambled`` trains on deranged TF rows,
+``regularisation_only`` with fit coefficient 0, ``no_spectral`` without the spectral term.
+"""
+
+import logging
+from contextlib import redirect_stderr
+from pathlib import Path
+
+import torch
+from signet.io import read_conditions, write_conditions
+from signet.network import Network
+from signet.reference_model import load_reference_model
+from signet.synthetic import control_recipe, scrambled_tfs, simulate_training_data
+from signet.train import Recipe, model_from_recipe, train
+
+log = logging.getLogger("train_sweep_point")
+
+
+def main(smk):
+    torch.set_num_threads(smk.threads)
+    point, control = smk.params.point, smk.params.control
+    recipe = Recipe.load(smk.params.recipe).replace(epochs=smk.params.epochs,
+                                                    threads=smk.threads, steps=smk.params.steps)
+    network = Network.from_files(smk.input.network, smk.input.annotation)
+    if control is None:
+        reference = load_reference_model(network, smk.input.reference, steps=smk.params.steps)
+        ligands, tfs = simulate_training_data(reference, int(point["samples"]),
+                                              int(point["ligands"]), seed=int(point["seed"]))
+    else:
+        ligands = read_conditions(smk.input.data_ligands, "ligand")
+        tfs = read_conditions(smk.input.data_tfs, "TF")
+        if control == "scrambled":
+            tfs = scrambled_tfs(tfs, seed=int(point["seed"]))
+        recipe = control_recipe(recipe, control)
+    write_conditions(ligands, smk.output.ligands)
+    write_conditions(tfs, smk.output.tfs)
+    log.info("point %s, control %s, recipe %s", dict(point), control, recipe.to_dict())
+    model = model_from_recipe(network, recipe, seed=int(point["seed"]))
+    result = train(model, ligands, tfs, recipe, output_dir=Path(smk.output.parameters).parent,
+                   seed=int(point["seed"]), progress=False)
+    last = result.log.iloc[-1]
+    log.info("trained %d epochs in %.1f s (best held-out epoch %s): fit %.4g, rho %.4f",
+             result.epochs_run, result.seconds, result.best_epoch, last["fit"], last["rho"])
+
+
+with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
+    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
+    main(snakemake)  # noqa: F821

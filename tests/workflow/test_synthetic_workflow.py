@@ -1,0 +1,54 @@
+"""The synthetic stage's rules: the sweep's Paramspace expands to the configured points."""
+
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A copy of the workflow in tmp_path/main."""
+    main = tmp_path / "main"
+    main.mkdir()
+    for name in ("Snakefile", "workflow", "scripts", "config", "envs"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, main / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, main / name)
+    return main
+
+
+def _snakemake(workdir, *args, timeout=600):
+    env = {**os.environ, "XDG_CACHE_HOME": str(workdir.parent / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--workflow-profile", "none",
+         *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def test_sweep_paramspace_expands_to_the_configured_points(workdir):
+    """samples {10, 30} x ligands {2, 3} x seeds {1, 2}: 8 training jobs, one per point, under
+    results/synthetic/sweep/samples~S_ligands~L_seed~K/ (dry run)."""
+    overlay = workdir / "tiny.yaml"
+    overlay.write_text(yaml.safe_dump({"synthetic": {"sweep": {
+        "samples": [10, 30], "ligands": [2, 3], "seeds": [1, 2]}}}))
+    result = _snakemake(workdir, "results/synthetic/summary.tsv", "-n", "--configfile",
+                        "config/offline.yaml", str(overlay))
+    text = result.stdout + result.stderr
+    trained = set(re.findall(r"results/synthetic/sweep/(samples~\d+_ligands~\d+_seed~\d+)/"
+                             r"parameters\.tsv", text))
+    expected = {f"samples~{s}_ligands~{lig}_seed~{k}"
+                for s, lig, k in itertools.product([10, 30], [2, 3], [1, 2])}
+    assert trained == expected
+    assert re.search(r"^train_sweep_point\s+8$", text, re.MULTILINE)

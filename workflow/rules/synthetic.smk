@@ -1,0 +1,373 @@
+# The synthetic study (paper Figures 4-5, issue 5): a reference model with non-trivial,
+# uncorrelated TF outputs, its linear complexity (Fig. 4), the data-requirement sweep (one
+# training job per point of samples x simultaneous ligands x seed, Fig. 5b-d), the controls
+# (Fig. 5e) and knock-outs of the best model against the reference (Fig. 5f).
+#
+# The network is config["synthetic"]["network"] (the paper's KEGG network in
+# config/paper-reference.yaml) or, when that is null, a generated random network. The input
+# functions (get_synthetic_...) and the sweep's Paramspace (SYNTHETIC_SWEEP) are in common.smk.
+
+
+localrules:
+    make_random_network,
+    plot_figure4,
+    plot_figure5,
+    summarise_synthetic,
+
+
+rule make_random_network:
+    output:
+        network="results/networks/random-Model.tsv",
+        annotation="results/networks/random-Annotation.tsv",
+    log:
+        "logs/networks/make_random_network.log",
+    params:
+        settings=config["synthetic"]["random_network"],
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/make_random_network.py"
+
+
+rule fit_reference_model:
+    input:
+        unpack(get_synthetic_network),
+    output:
+        parameters="results/synthetic/reference/parameters.tsv",
+        optimisation_log="results/synthetic/reference/optimisation-log.tsv",
+    log:
+        "logs/synthetic/fit_reference_model.log",
+    benchmark:
+        "benchmarks/synthetic/fit_reference_model.tsv"
+    params:
+        settings=config["synthetic"]["reference"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/fit_reference_model.py"
+
+
+rule simulate_synthetic_test:
+    input:
+        unpack(get_synthetic_network),
+        reference="results/synthetic/reference/parameters.tsv",
+    output:
+        ligands="results/synthetic/test/ligands.tsv",
+        tfs="results/synthetic/test/tfs.tsv",
+        states="results/synthetic/test/states.tsv",
+        heatmap_ligands="results/synthetic/heatmap/ligands.tsv",
+        heatmap_tfs="results/synthetic/heatmap/tfs.tsv",
+    log:
+        "logs/synthetic/simulate_synthetic_test.log",
+    params:
+        test=config["synthetic"]["test"],
+        heatmap=config["synthetic"]["heatmap"],
+        steps=config["synthetic"]["reference"]["steps"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/simulate_synthetic_test.py"
+
+
+rule analyse_complexity:
+    input:
+        unpack(get_synthetic_network),
+        reference="results/synthetic/reference/parameters.tsv",
+    output:
+        scores="results/synthetic/complexity/pca-scores.tsv",
+        summary="results/synthetic/complexity/summary.tsv",
+    log:
+        "logs/synthetic/analyse_complexity.log",
+    params:
+        settings=config["synthetic"]["complexity"],
+        steps=config["synthetic"]["reference"]["steps"],
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/analyse_complexity.py"
+
+
+rule train_sweep_point:
+    input:
+        unpack(get_synthetic_network),
+        reference="results/synthetic/reference/parameters.tsv",
+        recipe=get_synthetic_recipe_file,
+    output:
+        ligands=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-ligands.tsv",
+        tfs=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
+        parameters=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
+        training_log=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/training-log.tsv",
+    log:
+        f"logs/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train_sweep_point.log",
+    benchmark:
+        f"benchmarks/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}.tsv"
+    params:
+        point=SYNTHETIC_SWEEP.instance,
+        recipe=config["synthetic"]["recipe"],
+        epochs=config["synthetic"]["epochs"],
+        steps=config["synthetic"]["reference"]["steps"],
+        control=None,
+    threads: config["synthetic"]["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=config["synthetic"]["runtime_minutes"],
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/train_sweep_point.py"
+
+
+rule evaluate_sweep_point:
+    input:
+        unpack(get_synthetic_network),
+        recipe=get_synthetic_recipe_file,
+        parameters=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
+        train_tfs=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
+        test_ligands="results/synthetic/test/ligands.tsv",
+        test_tfs="results/synthetic/test/tfs.tsv",
+        test_states="results/synthetic/test/states.tsv",
+    output:
+        metrics=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/metrics.tsv",
+        predictions=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/test-predictions.tsv",
+        per_tf=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/per-tf-r.tsv",
+        per_condition=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/per-condition-r.tsv",
+    log:
+        f"logs/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/evaluate_sweep_point.log",
+    params:
+        point=SYNTHETIC_SWEEP.instance,
+        recipe=config["synthetic"]["recipe"],
+        steps=config["synthetic"]["reference"]["steps"],
+        control=None,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/evaluate_sweep_point.py"
+
+
+rule simulate_control_data:
+    input:
+        unpack(get_synthetic_network),
+        reference="results/synthetic/reference/parameters.tsv",
+    output:
+        ligands="results/synthetic/controls/data/train-ligands.tsv",
+        tfs="results/synthetic/controls/data/train-tfs.tsv",
+    log:
+        "logs/synthetic/controls/simulate_control_data.log",
+    params:
+        point=get_synthetic_control_point(),
+        steps=config["synthetic"]["reference"]["steps"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/simulate_control_data.py"
+
+
+rule train_control:
+    input:
+        unpack(get_synthetic_network),
+        reference="results/synthetic/reference/parameters.tsv",
+        recipe=get_synthetic_recipe_file,
+        data_ligands="results/synthetic/controls/data/train-ligands.tsv",
+        data_tfs="results/synthetic/controls/data/train-tfs.tsv",
+    output:
+        ligands="results/synthetic/controls/{control}/train-ligands.tsv",
+        tfs="results/synthetic/controls/{control}/train-tfs.tsv",
+        parameters="results/synthetic/controls/{control}/parameters.tsv",
+        training_log="results/synthetic/controls/{control}/training-log.tsv",
+    log:
+        "logs/synthetic/controls/{control}/train_control.log",
+    benchmark:
+        "benchmarks/synthetic/controls/{control}.tsv"
+    wildcard_constraints:
+        control="scrambled|regularisation_only|no_spectral",
+    params:
+        point=get_synthetic_control_point(),
+        recipe=config["synthetic"]["recipe"],
+        epochs=config["synthetic"]["epochs"],
+        steps=config["synthetic"]["reference"]["steps"],
+        control=lambda wildcards: wildcards.control,
+    threads: config["synthetic"]["threads"]
+    resources:
+        mem_mb=3000,
+        runtime=config["synthetic"]["runtime_minutes"],
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/train_sweep_point.py"
+
+
+rule evaluate_control:
+    input:
+        unpack(get_synthetic_control_inputs),
+        test_ligands="results/synthetic/test/ligands.tsv",
+        test_tfs="results/synthetic/test/tfs.tsv",
+        test_states="results/synthetic/test/states.tsv",
+    output:
+        metrics="results/synthetic/controls/{control}/metrics.tsv",
+        predictions="results/synthetic/controls/{control}/test-predictions.tsv",
+        per_tf="results/synthetic/controls/{control}/per-tf-r.tsv",
+        per_condition="results/synthetic/controls/{control}/per-condition-r.tsv",
+    log:
+        "logs/synthetic/controls/{control}/evaluate_control.log",
+    wildcard_constraints:
+        control="mean|scrambled|regularisation_only|no_spectral",
+    params:
+        point=get_synthetic_control_point(),
+        recipe=config["synthetic"]["recipe"],
+        steps=config["synthetic"]["reference"]["steps"],
+        control=lambda wildcards: wildcards.control,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/evaluate_sweep_point.py"
+
+
+rule knockout_synthetic:
+    input:
+        unpack(get_synthetic_network),
+        reference="results/synthetic/reference/parameters.tsv",
+        metrics=get_synthetic_sweep_files("metrics.tsv"),
+        parameters=get_synthetic_sweep_files("parameters.tsv"),
+        ligands=get_synthetic_sweep_files("train-ligands.tsv"),
+    output:
+        reference="results/synthetic/knockout/reference-deltas.tsv",
+        model="results/synthetic/knockout/model-deltas.tsv",
+        agreement="results/synthetic/knockout/agreement.tsv",
+    log:
+        "logs/synthetic/knockout_synthetic.log",
+    params:
+        settings=config["synthetic"]["knockout"],
+        steps=config["synthetic"]["reference"]["steps"],
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/knockout_synthetic.py"
+
+
+rule summarise_synthetic:
+    input:
+        sweep=get_synthetic_sweep_files("metrics.tsv"),
+        controls=get_synthetic_control_files("metrics.tsv"),
+        knockout="results/synthetic/knockout/agreement.tsv",
+        complexity="results/synthetic/complexity/summary.tsv",
+    output:
+        "results/synthetic/summary.tsv",
+    log:
+        "logs/synthetic/summarise_synthetic.log",
+    params:
+        sweep=SYNTHETIC_SWEEP.dataframe.to_dict("list"),
+        controls=config["synthetic"]["controls"]["names"],
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/summarise_synthetic.py"
+
+
+rule plot_figure4:
+    input:
+        heatmap_tfs="results/synthetic/heatmap/tfs.tsv",
+        heatmap_ligands="results/synthetic/heatmap/ligands.tsv",
+        scores="results/synthetic/complexity/pca-scores.tsv",
+        summary="results/synthetic/complexity/summary.tsv",
+    output:
+        b=report(
+            "results/synthetic/figure4b.png",
+            caption="../report/figure4b.rst",
+            category="Figure 4",
+            labels={"figure": "4b", "content": "synthetic TF data"},
+        ),
+        c=report(
+            "results/synthetic/figure4c.png",
+            caption="../report/figure4c.rst",
+            category="Figure 4",
+            labels={"figure": "4c", "content": "PCA by ligand count"},
+        ),
+        d=report(
+            "results/synthetic/figure4d.png",
+            caption="../report/figure4d.rst",
+            category="Figure 4",
+            labels={"figure": "4d", "content": "linear models"},
+        ),
+    log:
+        "logs/synthetic/plot_figure4.log",
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/plot_figure4.py"
+
+
+rule plot_figure5:
+    input:
+        summary="results/synthetic/summary.tsv",
+        sweep=get_synthetic_sweep_files("metrics.tsv"),
+        predictions=get_synthetic_sweep_files("test-predictions.tsv"),
+        per_tf=get_synthetic_sweep_files("per-tf-r.tsv"),
+        per_condition=get_synthetic_sweep_files("per-condition-r.tsv"),
+        test_tfs="results/synthetic/test/tfs.tsv",
+        knockout_reference="results/synthetic/knockout/reference-deltas.tsv",
+        knockout_model="results/synthetic/knockout/model-deltas.tsv",
+    output:
+        b=report(
+            "results/synthetic/figure5b.png",
+            caption="../report/figure5b.rst",
+            category="Figure 5",
+            labels={"figure": "5b", "content": "test r against training samples"},
+        ),
+        c=report(
+            "results/synthetic/figure5c.png",
+            caption="../report/figure5c.rst",
+            category="Figure 5",
+            labels={"figure": "5c", "content": "predicted against reference"},
+        ),
+        d=report(
+            "results/synthetic/figure5d.png",
+            caption="../report/figure5d.rst",
+            category="Figure 5",
+            labels={"figure": "5d", "content": "per-TF and per-condition r"},
+        ),
+        e=report(
+            "results/synthetic/figure5e.png",
+            caption="../report/figure5e.rst",
+            category="Figure 5",
+            labels={"figure": "5e", "content": "controls"},
+        ),
+        f=report(
+            "results/synthetic/figure5f.png",
+            caption="../report/figure5f.rst",
+            category="Figure 5",
+            labels={"figure": "5f", "content": "knock-outs"},
+        ),
+    log:
+        "logs/synthetic/plot_figure5.log",
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/plot_figure5.py"
