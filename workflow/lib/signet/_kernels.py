@@ -53,7 +53,7 @@ def _backward_update(z, slope, code, clip):
 def _make_iteration(update):
     """Build ``v_{k+1}[i] = update(base[i] + sum_e w_e v_k[col_e], aux[i])`` iterated from 0.
 
-    The row products keep samples in registers in blocks of 4, 2 and 1, so each block
+    The row products keep samples in registers in blocks of 4 and one block of the remaining 3, 2 or 1, so each block
     makes one pass over the row's edges (about 2x faster than accumulating in memory).
     """
 
@@ -86,7 +86,20 @@ def _make_iteration(update):
                     v_next[i, s + 2] = a2
                     v_next[i, s + 3] = a3
                     s += 4
-                if s + 2 <= batch:
+                if s + 3 == batch:
+                    a0 = base[i, s]
+                    a1 = base[i, s + 1]
+                    a2 = base[i, s + 2]
+                    for e in range(lo, hi):
+                        w = weights[e]
+                        j = col[e]
+                        a0 += w * v[j, s]
+                        a1 += w * v[j, s + 1]
+                        a2 += w * v[j, s + 2]
+                    v_next[i, s] = a0
+                    v_next[i, s + 1] = a1
+                    v_next[i, s + 2] = a2
+                elif s + 2 == batch:
                     a0 = base[i, s]
                     a1 = base[i, s + 1]
                     for e in range(lo, hi):
@@ -96,8 +109,7 @@ def _make_iteration(update):
                         a1 += w * v[j, s + 1]
                     v_next[i, s] = a0
                     v_next[i, s + 1] = a1
-                    s += 2
-                if s < batch:
+                elif s < batch:
                     a0 = base[i, s]
                     for e in range(lo, hi):
                         a0 += weights[e] * v[col[e], s]
