@@ -3,47 +3,22 @@
 
 import http.server
 import json
-import os
-import shutil
-import subprocess
-import sys
 import threading
 import urllib.parse
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
+from wfhelpers import snakemake
+
+_snakemake = partial(snakemake, cores=1)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
 DATA = ROOT / "tests" / "data" / "macrophage"
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    """A copy of the workflow in tmp_path/main with ../shared beside it."""
-    main = tmp_path / "main"
-    main.mkdir()
-    for name in ("Snakefile", "workflow", "scripts", "config", "envs"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, main / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, main / name)
-    (tmp_path / "shared").symlink_to(SHARED.resolve())
-    return main
-
-
-def _snakemake(workdir, *args):
-    env = {**os.environ, "XDG_CACHE_HOME": str(workdir.parent / "cache")}
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "1", "--workflow-profile", "none",
-         *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
 
 
 def test_paper_reference_config_makes_the_paper_tables_offline(workdir):

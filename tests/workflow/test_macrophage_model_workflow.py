@@ -1,46 +1,14 @@
 """The macrophage model rules run by Snakemake on the paper-reference config: full fit, one
 LOOCV fold and its scrambled twin (a few epochs), evaluation, knock-outs, summary, figures."""
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
+from wfhelpers import snakemake as _snakemake
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    """A copy of the workflow in tmp_path/main with ../shared beside it."""
-    if not (SHARED / "data" / "paper-reference").exists():
-        if os.environ.get("CI"):
-            raise RuntimeError(f"{SHARED} is missing; CI must have ../shared")
-        pytest.skip("../shared/data/paper-reference is not present on this machine")
-    main = tmp_path / "main"
-    main.mkdir()
-    for name in ("Snakefile", "workflow", "scripts", "config", "envs"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, main / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, main / name)
-    (tmp_path / "shared").symlink_to(SHARED.resolve())
-    return main
-
-
-def _snakemake(workdir, *args):
-    env = {**os.environ, "XDG_CACHE_HOME": str(workdir.parent / "cache")}
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--workflow-profile", "none",
-         *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
 
 
 def test_one_tiny_fold_end_to_end(workdir):

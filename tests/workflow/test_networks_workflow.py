@@ -7,41 +7,19 @@ network) is summarised without any reconstruction rule in the DAG.
 """
 
 import gzip
-import os
-import shutil
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from wfhelpers import snakemake
+
+_snakemake = partial(snakemake, cores=1, check=False)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT / ".." / "shared"
 DATA = ROOT / "tests" / "data"
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    """A copy of the workflow in tmp_path/main with ../shared beside it."""
-    main = tmp_path / "main"
-    main.mkdir()
-    for name in ("Snakefile", "workflow", "scripts", "config", "envs"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, main / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, main / name)
-    (tmp_path / "shared").symlink_to(SHARED.resolve())
-    return main
-
-
-def _snakemake(workdir, *args):
-    env = {**os.environ, "XDG_CACHE_HOME": str(workdir.parent / "cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "1", "--workflow-profile", "none",
-         *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
 
 
 def _overlay(workdir, upstream: Path) -> Path:

@@ -1,40 +1,13 @@
 """The synthetic stage's rules: the sweep's Paramspace expands to the configured points."""
 
 import itertools
-import os
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 import yaml
+from wfhelpers import snakemake as _snakemake
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def workdir(tmp_path):
-    """A copy of the workflow in tmp_path/main."""
-    main = tmp_path / "main"
-    main.mkdir()
-    for name in ("Snakefile", "workflow", "scripts", "config", "envs"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, main / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, main / name)
-    return main
-
-
-def _snakemake(workdir, *args, timeout=600):
-    env = {**os.environ, "XDG_CACHE_HOME": str(workdir.parent / "cache")}
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--workflow-profile", "none",
-         *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
 
 
 def test_sweep_paramspace_expands_to_the_configured_points(workdir):

@@ -31,13 +31,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 import torch
-from scipy.sparse.linalg import ArpackNoConvergence
 
 from . import regularizers as reg
 from .spectral import (
-    Eigen,
     SpectralTerm,
     _transition,
     leading_eigen_exact,
@@ -47,7 +44,7 @@ from .spectral import (
 )
 from .synthetic import random_conditions
 
-__all__ = ["ReferenceSettings", "RobustSpectralTerm", "correlation_loss", "reference_objective",
+__all__ = ["ReferenceSettings", "correlation_loss", "reference_objective",
            "initialise_reference", "force_prior_signs", "max_spectral_radius",
            "pull_under_target", "fit_reference_model", "load_reference_model"]
 
@@ -85,31 +82,6 @@ class ReferenceSettings:
     @property
     def rho_target(self) -> float:
         return rho_target(self.spectral_precision, self.steps)
-
-
-class RobustSpectralTerm(SpectralTerm):
-    """The tracked spectral term, falling back to a dense eigen-solve when ARPACK does not
-    converge (it happens over thousands of iterations on the KEGG network) and warm-starting
-    the tracker from that answer."""
-
-    arpack_failures = 0
-
-    def eigen(self, weights: torch.Tensor, slope: torch.Tensor):
-        try:
-            return super().eigen(weights, slope)
-        except ArpackNoConvergence:
-            self.arpack_failures += 1
-            log.warning("ARPACK did not converge; dense eigen-solve for this step")
-            T = _transition(self.sources, self.targets, self.n,
-                            weights.detach().double().cpu().numpy(),
-                            slope.detach().double().cpu().numpy())
-            values, left, right = scipy.linalg.eig(T.toarray(), left=True, right=True)
-            i = int(np.argmax(np.abs(values)))
-            eigen = Eigen(complex(values[i]), right[:, i], np.conj(left[:, i]), method="dense")
-            k = min(self.tracker.block, self.n)
-            self.tracker.right_basis = self.tracker._seed_basis(eigen.right, self.n, k)
-            self.tracker.left_basis = self.tracker._seed_basis(eigen.left, self.n, k)
-            return eigen
 
 
 def correlation_loss(matrix: torch.Tensor, eps: float = 1e-8) -> torch.Tensor:
@@ -227,7 +199,7 @@ def fit_reference_model(model, settings: ReferenceSettings | None = None, seed: 
     network = model.network
     initialise_reference(model, settings, seed=seed)
     rng_seed = np.random.default_rng(seed).integers(2**31)
-    spectral_term = RobustSpectralTerm(network)
+    spectral_term = SpectralTerm(network)
     params = [model.weights, model.bias]
     optimizer = torch.optim.Adam(params, lr=settings.lr)
     generator = torch.Generator().manual_seed(seed)

@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from . import regularizers as reg
 from .errors import SignetInputError
 from .io import atomic_write, load_checkpoint, save_checkpoint, write_parameters
-from .spectral import rho_target, spectral_barrier
+from .spectral import SpectralTerm, rho_target, spectral_barrier
 
 __all__ = ["Recipe", "PRESETS", "learning_rate", "train", "TrainResult", "align_data",
            "model_from_recipe", "split_validation",
@@ -351,10 +351,9 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
     validation, best = [], {"fit": float("inf"), "epoch": None, "state": None}
     n_conditions = u.shape[0]
     generator = torch.Generator().manual_seed(seed)
-    from .reference_model import RobustSpectralTerm  # SpectralTerm + dense fallback
 
-    spectral_term = RobustSpectralTerm(model.network, method=recipe.spectral_method,
-                                       iterations=recipe.spectral_iterations)
+    spectral_term = SpectralTerm(model.network, method=recipe.spectral_method,
+                                 iterations=recipe.spectral_iterations)
     with torch.no_grad():
         _, x_all, _ = model(u)
     cache = reg.StateCache(x_all)
