@@ -26,7 +26,7 @@ def _overlay(workdir, upstream: Path) -> Path:
     paper = "../shared/data/paper-reference/networks/KEGGnet"
     config = {
         "stages": {name: False for name in ("figure1", "toy", "spectral", "timing",
-                                              "macrophage", "synthetic")}
+                                              "macrophage", "macrophage_model", "synthetic")}
         | {"networks": True},
         "networks": {
             "use": {"KEGGnet": "omnipath", "macrophage": "omnipath",

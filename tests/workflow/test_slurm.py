@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slurm
 
 SMALL = {
     "stages": {"figure1": True, "toy": False, "spectral": False, "timing": False,
-               "networks": False, "macrophage": False, "synthetic": False},
+               "networks": False, "macrophage": False, "macrophage_model": False,
+               "synthetic": False},
     "figure1": {
         "mechanisms": ["competitive_inhibition"],
         "ode": {"grid_points": 6},

@@ -89,6 +89,8 @@ def get_final_outputs(wildcards=None):
         outputs += get_timing_outputs()
     if stages["macrophage"]:
         outputs += get_macrophage_outputs()
+    if stages["macrophage_model"]:
+        outputs += get_macrophage_model_outputs()
     if stages["networks"]:
         outputs += get_networks_outputs()  # defined in workflow/rules/networks.smk
     if stages["synthetic"]:
@@ -150,7 +152,7 @@ def get_macrophage_outputs():
         "results/macrophage/macrophage-TFs.tsv",
         "results/macrophage/macrophage-Ligands.tsv",
         "results/macrophage/tf-consistency.tsv",
-    ] + get_macrophage_model_outputs()
+    ]
 
 
 def get_macrophage_model_outputs():
