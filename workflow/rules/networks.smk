@@ -30,7 +30,7 @@ rule download_omnipath:
     conda:
         "../../envs/networks.yaml"
     script:
-        "../../scripts/download_omnipath.py"
+        "../../scripts/download_network_input.py"
 
 
 rule download_ligand_receptor:
@@ -43,7 +43,7 @@ rule download_ligand_receptor:
     conda:
         "../../envs/networks.yaml"
     script:
-        "../../scripts/download_ligand_receptor.py"
+        "../../scripts/download_network_input.py"
 
 
 rule download_dorothea:
@@ -56,7 +56,7 @@ rule download_dorothea:
     conda:
         "../../envs/networks.yaml"
     script:
-        "../../scripts/download_dorothea.py"
+        "../../scripts/download_network_input.py"
 
 
 rule download_uniprot:
@@ -69,7 +69,7 @@ rule download_uniprot:
     conda:
         "../../envs/networks.yaml"
     script:
-        "../../scripts/download_uniprot.py"
+        "../../scripts/download_network_input.py"
 
 
 # ---- reconstruction ---------------------------------------------------------------------------

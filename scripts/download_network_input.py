@@ -1,9 +1,11 @@
-"""Rule download_ligand_receptor: OmniPath's ligand-receptor interactions.
+"""Rules download_omnipath, download_ligand_receptor, download_dorothea, download_uniprot:
+one input of the network reconstruction, fetched from the URL in config.
 
-The file goes to resources/networks/ through signet.download.fetch, which checks it
+The four rules differ only in their params (url, sha256, config_key), so they share this
+script. The file goes to resources/networks/ through signet.download.fetch, which checks it
 against resources/MANIFEST.tsv on later runs.
 
-Needs network; set networks.downloads.ligand_receptor.local to a local copy to skip this rule.
+Needs network; set networks.downloads.<kind>.local to a local copy to skip the rule.
 """
 
 import logging
