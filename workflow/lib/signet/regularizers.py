@@ -49,13 +49,8 @@ def projection_penalty(projection: torch.Tensor, center: float = 1.2) -> torch.T
     return (projection - center).square().sum()
 
 
-def state_uniformity(states: torch.Tensor, low: float = 0.01, high: float = 0.99,
-                     max_constraint: float = 50.0) -> torch.Tensor:
-    """U for a (conditions x nodes) state matrix (see the module docstring)."""
-    mean = states.mean(dim=0)
-    var = (states - mean).square().mean(dim=0)
-    largest = states.max(dim=0).values
-    smallest = states.min(dim=0).values
+def _uniformity(mean, var, smallest, largest, low, high, max_constraint):
+    """U from per-node statistics (see the module docstring)."""
     loss = ((mean - (low + high) / 2).square().sum()
             + (var - (high - low) ** 2 / 12).square().sum()
             + (smallest - low).square().sum()
@@ -64,6 +59,16 @@ def state_uniformity(states: torch.Tensor, low: float = 0.01, high: float = 0.99
     if bool(dead.any()):
         loss = loss - max_constraint * largest[dead].sum()
     return loss
+
+
+def state_uniformity(states: torch.Tensor, low: float = 0.01, high: float = 0.99,
+                     max_constraint: float = 50.0) -> torch.Tensor:
+    """U for a (conditions x nodes) state matrix (see the module docstring)."""
+    mean = states.mean(dim=0)
+    var = (states - mean).square().mean(dim=0)
+    largest = states.max(dim=0).values
+    smallest = states.min(dim=0).values
+    return _uniformity(mean, var, smallest, largest, low, high, max_constraint)
 
 
 class StateCache:
@@ -89,14 +94,7 @@ class StateCache:
         largest = torch.maximum(others.max(dim=0).values, live.max(dim=0).values)
         others[index] = float("inf")
         smallest = torch.minimum(others.min(dim=0).values, live.min(dim=0).values)
-        loss = ((mean - (low + high) / 2).square().sum()
-                + (var - (high - low) ** 2 / 12).square().sum()
-                + (smallest - low).square().sum()
-                + (largest - high).square().sum())
-        dead = largest.detach() <= 0
-        if bool(dead.any()):
-            loss = loss - max_constraint * largest[dead].sum()
-        return loss
+        return _uniformity(mean, var, smallest, largest, low, high, max_constraint)
 
     def with_live(self, index: torch.Tensor, live: torch.Tensor) -> torch.Tensor:
         """All states, with rows ``index`` replaced by the live (differentiable) ``live``."""
