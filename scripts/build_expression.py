@@ -1,11 +1,10 @@
 """Rule build_expression: genes x arrays, log2 and centred, from the processed arrays + ADF."""
 
 import logging
-import sys
 
 from signet.biostudies import read_file_table
-from signet.errors import SignetError
 from signet.expression import build_expression, read_adf, read_processed_zips
+from signet.rule_script import run
 from signet.tf_activity import write_tf_scores
 
 
@@ -24,10 +23,4 @@ def main(smk):
     write_tf_scores(expression, smk.output.expression)  # same layout: rows x arrays
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -2,10 +2,9 @@
 ligand = ligand-receptor source, receptor = its target, TF = regulon source (with data)."""
 
 import logging
-import sys
 
 from signet import reconstruct as rc
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -24,10 +23,4 @@ def main(smk):
                  len(nodes), nodes["ligand"].sum(), nodes["receptor"].sum(), nodes["TF"].sum())
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -2,12 +2,11 @@
 to the signaling and ligand-receptor sets; the report says which rows applied."""
 
 import logging
-import sys
 
 import pandas as pd
 from signet import curation as cu
 from signet import reconstruct as rc
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -29,10 +28,4 @@ def main(smk):
     rc.write_table(pd.concat(reports, ignore_index=True), smk.output.report)
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -8,12 +8,12 @@ goes through the BioStudies files API; every file goes through signet.download.f
 """
 
 import logging
-import sys
 from pathlib import Path
 
 from signet.biostudies import download_files, experiment_downloads, write_file_table
 from signet.download import fetch
 from signet.errors import SignetError
+from signet.rule_script import run
 
 OFFLINE_KEY = "macrophage.inputs.tf_scores"
 
@@ -48,10 +48,4 @@ def main(smk):
     logging.info("%d file(s) ready", len(paths))
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -4,9 +4,9 @@ Needs network; set macrophage.inputs.regulon to a local regulon to skip this rul
 """
 
 import logging
-import sys
 
 from signet.errors import SignetError
+from signet.rule_script import run
 from signet.tf_activity import download_dorothea, write_regulon
 
 
@@ -22,10 +22,4 @@ def main(smk):
     logging.info("%d edges, %d TFs", len(regulon), regulon["source"].nunique())
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -9,10 +9,9 @@ Needs network; set networks.downloads.<kind>.local to a local copy to skip the r
 """
 
 import logging
-import sys
 
 from signet.download import fetch, sha256sum
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -23,10 +22,4 @@ def main(smk):
                  sha256sum(path), smk.params.url)
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

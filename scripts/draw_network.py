@@ -1,10 +1,9 @@
 """Rule draw_network: the layered drawing ligand -> receptor -> signaling -> TF (Fig. 4a)."""
 
 import logging
-import sys
 
 from signet import reconstruct as rc
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -15,10 +14,4 @@ def main(smk):
     logging.info("drew %d nodes and %d edges", len(annotation), len(edges))
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -1,11 +1,10 @@
 """Rule make_tf_table: macrophage-TFs.tsv and macrophage-Ligands.tsv from per-array scores."""
 
 import logging
-import sys
 
 import pandas as pd
-from signet.errors import SignetError
 from signet.io import atomic_write, write_conditions
+from signet.rule_script import run
 from signet.sdrf import read_sample_sheet
 from signet.tf_activity import read_tf_scores
 from signet.tf_table import (
@@ -42,10 +41,4 @@ def main(smk):
                         ", ".join(report["unmapped"]))
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -3,11 +3,10 @@ of the signaling set, conflicting signs made unknown, unknown signs dropped (KEG
 nodes outside reviewed UniProt and self-loops dropped."""
 
 import logging
-import sys
 
 import pandas as pd
 from signet import reconstruct as rc
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -28,10 +27,4 @@ def main(smk):
                  len(ligand_receptor))
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

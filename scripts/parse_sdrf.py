@@ -1,9 +1,8 @@
 """Rule parse_sdrf: select the GM-CSF, 72 h macrophage arrays of the SDRF (sample sheet)."""
 
 import logging
-import sys
 
-from signet.errors import SignetError
+from signet.rule_script import run
 from signet.sdrf import read_sdrf, select_samples, write_sample_sheet
 
 
@@ -19,10 +18,4 @@ def main(smk):
         logging.info("  %s: %d", condition, count)
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -1,9 +1,8 @@
 """Rule run_viper: per-array TF scores (TFs x arrays) with decoupler's VIPER."""
 
 import logging
-import sys
 
-from signet.errors import SignetError
+from signet.rule_script import run
 from signet.tf_activity import (
     filter_regulon,
     read_regulon,
@@ -29,10 +28,4 @@ def main(smk):
     write_tf_scores(scores, smk.output.scores)
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

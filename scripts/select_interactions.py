@@ -3,10 +3,9 @@ regulatory (TF -> gene) and signaling sets, ligand-receptor and signaling kept w
 the network's resources (KEGG; KEGG and InnateDB for the macrophage network)."""
 
 import logging
-import sys
 
 from signet import reconstruct as rc
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -25,10 +24,4 @@ def main(smk):
         logging.info("%s: %d edges -> %s", key, len(table), smk.output[key])
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

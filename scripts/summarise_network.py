@@ -1,10 +1,9 @@
 """Rule summarise_network: nodes, edges by sign, ligands, receptors and TFs of a network."""
 
 import logging
-import sys
 
 from signet import reconstruct as rc
-from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -15,10 +14,4 @@ def main(smk):
     logging.info("%s", summary.iloc[0].to_dict())
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821

@@ -2,10 +2,10 @@
 nodes (A -> X -> A) to a fixed point; write the paper's Model and Annotation tables."""
 
 import logging
-import sys
 
 from signet import reconstruct as rc
 from signet.errors import SignetError
+from signet.rule_script import run
 
 
 def main(smk):
@@ -27,10 +27,4 @@ def main(smk):
                  annotation["ligand"].sum(), annotation["TF"].sum())
 
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-try:
-    main(snakemake)  # noqa: F821
-except SignetError as err:
-    logging.error("%s", err)
-    sys.exit(f"error: {err}")
+run(main, snakemake)  # noqa: F821
