@@ -116,3 +116,28 @@ def test_figure3_radius_pulled_below_095_with_weights_almost_unchanged():
     mask = A != 0
     assert np.corrcoef(A[mask], after[mask])[0, 1] >= 0.99
     assert np.all(after[~mask] == 0)
+
+
+def test_keyed_tracker_keeps_one_warm_start_per_condition():
+    """Training alternates the condition whose slope gives T. With a key per condition each
+    call warm-starts from that condition's own basis: after the first round every call is a
+    plain tracked step (no ARPACK fallback) and matches dense eig; the memory cap evicts the
+    least recently used key."""
+    n = 150
+    A = _complex_leading_matrix(n=n, density=0.05, seed=4)
+    rng = np.random.default_rng(1)
+    slopes = [rng.uniform(0.05, 1.0, n) for _ in range(4)]  # four very different conditions
+    tracker = LeadingEigenTracker(block=16, iterations=8)
+    for round_ in range(6):
+        for key, slope in enumerate(slopes):
+            T = scipy.sparse.csr_matrix(slope[:, None] * A)
+            eigen = tracker(T, key=key)
+            if round_ >= 3:
+                assert eigen.method == "tracked"
+                assert eigen.rho == pytest.approx(leading_eigen_exact(T).rho, rel=1e-6)
+    assert sorted(tracker.keyed) == [0, 1, 2, 3]
+    per_key_mb = 2 * tracker.keyed[0][0].nbytes / 2**20
+    small = LeadingEigenTracker(block=16, iterations=8, memory_mb=2.5 * per_key_mb)
+    for key, slope in enumerate(slopes):
+        small(scipy.sparse.csr_matrix(slope[:, None] * A), key=key)
+    assert list(small.keyed) == [2, 3]

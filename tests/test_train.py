@@ -95,6 +95,9 @@ def test_interrupted_and_resumed_run_is_bitwise_equal(tmp_path):
     assert [strip[0](x) for x in full_log] == [strip[0](x) for x in cut_log]
     for name in ("parameters.tsv", "model.pt", "training-log.tsv"):
         assert (tmp_path / "cut" / name).exists()
+    # the per-condition warm starts of the eigen-solver travel with the checkpoint
+    from signet.io import load_checkpoint
+    assert len(load_checkpoint(tmp_path / "cut" / "model.pt")["eigen_keyed"]) > 1
 
 
 def test_resume_refuses_a_checkpoint_of_another_network(tmp_path):
@@ -107,3 +110,25 @@ def test_resume_refuses_a_checkpoint_of_another_network(tmp_path):
         train(model_from_recipe(other, recipe), training_conditions(other.ligands, 5, 1),
               model_from_recipe(other, recipe).simulate(training_conditions(other.ligands, 5, 1))[0],
               recipe, output_dir=tmp_path, resume=True, progress=False)
+
+
+def test_unknown_sign_edges_start_positive_unless_random_is_asked():
+    """The reference code starts edges without a prior sign as activating; ``random`` draws
+    their sign. Known signs are kept either way, and a bad value is refused."""
+    table, annotation = random_network(60, 3.0, seed=2)
+    table = table.copy()
+    unknown = np.arange(len(table)) % 3 == 0
+    table.loc[unknown, ["stimulation", "inhibition"]] = 0
+    network = Network.from_tables(table, annotation)
+    signs = np.asarray(network.signs)
+    assert (signs == 0).sum() > 20
+    for choice in ("positive", "random"):
+        model = model_from_recipe(network, PRESETS["paper"].replace(unknown_sign=choice))
+        w = model.weights.detach().numpy()
+        assert (np.sign(w[signs != 0]) == signs[signs != 0]).all()
+        if choice == "positive":
+            assert (w[signs == 0] > 0).all()
+        else:
+            assert (w[signs == 0] > 0).any() and (w[signs == 0] < 0).any()
+    with pytest.raises(SignetInputError, match="unknown_sign"):
+        Recipe.from_dict({"unknown_sign": "negative"})

@@ -6,9 +6,12 @@ output projection.
     y_hat  = projection * x_ss[:, TFs]
 
 Input scale starts at 3 (frozen by default), the projection at 1.2 (frozen or trainable).
-Initialisation (the paper's): w = sign * (0.1 + U(0, 0.1)) (random sign where the prior sign is
-unknown), then all weights scaled so that rho(A) = 0.8; b = 0.001, except 1 for nodes whose
-every input is inhibitory.
+Initialisation (the paper's): w = sign * (0.1 + U(0, 0.1)), then all weights scaled so that
+rho(A) = 0.8; b = 0.001, except 1 for nodes whose every input is inhibitory. Edges of unknown
+sign start positive (``unknown_sign="positive"``, what the reference code does) or with a
+random sign (``"random"``). The choice matters on networks with many unsigned edges: on the
+macrophage network (65 % unsigned) random signs leave about a third of the nodes stuck below
+zero, where the leak slope of 0.01 all but stops their gradients (docs/results-macrophage.md).
 """
 
 from __future__ import annotations
@@ -37,8 +40,11 @@ class SignalingModel(torch.nn.Module):
     def __init__(self, network: Network, *, steps: int = 150, tol: float = 1e-6,
                  activation: str = "MML", projection_trainable: bool = False,
                  input_trainable: bool = False, dtype=torch.float64, backend: str = "auto",
-                 seed: int | None = 0, init_rho: float = 0.8):
+                 seed: int | None = 0, init_rho: float = 0.8, unknown_sign: str = "positive"):
         super().__init__()
+        if unknown_sign not in ("positive", "random"):
+            raise ValueError(f"unknown_sign must be 'positive' or 'random', not {unknown_sign!r}")
+        self.unknown_sign = unknown_sign
         self.network = network
         self.solver = SteadyStateSolver(network, activation=activation, steps=steps, tol=tol,
                                         backend=backend)
@@ -67,8 +73,11 @@ class SignalingModel(torch.nn.Module):
         n = self.network.n_edges
         magnitude = 0.1 + 0.1 * torch.rand(n, generator=generator, dtype=torch.float64)
         sign = torch.as_tensor(self.network.signs, dtype=torch.float64)
-        random_sign = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0)
-        sign = torch.where(sign == 0, random_sign.double(), sign)
+        if self.unknown_sign == "random":
+            fill = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0).double()
+        else:
+            fill = torch.ones(n, dtype=torch.float64)
+        sign = torch.where(sign == 0, fill, sign)
         weights = sign * magnitude
         current = spectral_radius_of_weights(self.network, weights.numpy())
         if current > 0:

@@ -70,6 +70,8 @@ class Recipe:
     activation: str = "MML"
     dtype: str = "float64"
     projection_trainable: bool = False
+    # initial sign of edges whose prior sign is unknown: positive (the reference code) or random
+    unknown_sign: str = "positive"
     # coefficients of the loss terms (fit = 0: the regularisation-only control)
     fit: float = 1.0
     sign: float = 0.1
@@ -170,6 +172,9 @@ class Recipe:
                                                f"not {value!r}")
         if self.dtype not in ("float64", "float32"):
             raise SignetInputError(source, f"dtype must be float64 or float32, not {self.dtype!r}")
+        if self.unknown_sign not in ("positive", "random"):
+            raise SignetInputError(source, f"unknown_sign must be positive or random, not "
+                                           f"{self.unknown_sign!r}")
         if self.batch_size < 1 or self.epochs < 0 or self.steps < 1:
             raise SignetInputError(source, "batch_size and steps must be >= 1, epochs >= 0")
         if not 0.0 <= self.validation_fraction < 1.0:
@@ -280,7 +285,7 @@ def _batch_losses(model, recipe, u, y, y_cols, index, cache, spectral_term, gene
     pick = int(torch.randint(len(index), (1,), generator=generator))
     if do_spectral and recipe.spectral > 0:
         slope = model.solver.activation.slope_from_output(x[pick].detach())
-        rho = spectral_term(model.weights, slope)
+        rho = spectral_term(model.weights, slope, key=int(index[pick]))
         terms["spectral"] = spectral_barrier(rho, recipe.spectral_k, recipe.rho_target,
                                              recipe.spectral_form)
         terms["rho"] = rho.detach()
@@ -313,6 +318,8 @@ def _checkpoint(model, recipe, optimizer, generator, cache, spectral_term, epoch
         "state_cache": cache.states.clone(),
         "eigen_right": None if tracker.right_basis is None else torch.from_numpy(tracker.right_basis.copy()),
         "eigen_left": None if tracker.left_basis is None else torch.from_numpy(tracker.left_basis.copy()),
+        "eigen_keyed": [(key, torch.from_numpy(right.copy()), torch.from_numpy(left.copy()))
+                        for key, (right, left) in tracker.keyed.items()],
         "log": rows,
     }
 
@@ -376,6 +383,8 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
             if ckpt["eigen_right"] is not None:
                 spectral_term.tracker.right_basis = ckpt["eigen_right"].numpy().copy()
                 spectral_term.tracker.left_basis = ckpt["eigen_left"].numpy().copy()
+            for key, right, left in ckpt.get("eigen_keyed", []):
+                spectral_term.tracker.keyed[key] = (right.numpy().copy(), left.numpy().copy())
             rows = list(ckpt["log"])
             start_epoch = resumed_from = int(ckpt["epoch"])
 
@@ -482,4 +491,4 @@ def model_from_recipe(network, recipe: Recipe, seed: int = 0, backend: str = "au
     return SignalingModel(network, steps=recipe.steps, tol=recipe.tol,
                           activation=recipe.activation, dtype=recipe.torch_dtype,
                           projection_trainable=recipe.projection_trainable, seed=seed,
-                          backend=backend)
+                          backend=backend, unknown_sign=recipe.unknown_sign)
