@@ -120,11 +120,15 @@ BAD_CONFIGS = [
      "unexpected)"),
     ({"spectral": {"density": 1.5}},
      "config error: spectral.density: 1.5 is greater than or equal to the maximum of 1"),
+    ({"synthetic": {"network": "KEGG"}},
+     "config error: synthetic.network: 'KEGG' is not a network of networks.use (known: "
+     "KEGGnet, macrophage, random)"),
 ]
 
 
 @pytest.mark.parametrize("values, message", BAD_CONFIGS,
-                         ids=["wrong-type", "unknown-key", "unknown-section", "out-of-range"])
+                         ids=["wrong-type", "unknown-key", "unknown-section", "out-of-range",
+                              "unknown-network"])
 def test_bad_config_gives_one_line(tmp_path, values, message):
     workdir = make_workdir(tmp_path)
     bad = write_config(workdir, "bad.yaml", values)

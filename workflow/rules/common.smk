@@ -40,6 +40,19 @@ def validate_config(config):
 
 validate_config(config)
 
+
+def check_study_networks(config):
+    """A study's network named by a string must be a network of networks.use."""
+    known = list(config["networks"]["use"])
+    for key, choice, extra in (("synthetic.network", config["synthetic"]["network"], ["random"]),
+                               ("macrophage.network", config["macrophage"]["network"], [])):
+        if isinstance(choice, str) and choice not in known + extra:
+            config_error(f"{key}: {choice!r} is not a network of networks.use (known: "
+                         f"{', '.join(known + extra)})")
+
+
+check_study_networks(config)
+
 # The scripts import signet from this checkout, so that a conda environment (which cannot
 # pip-install the repository) runs the same code as the project's virtual environment.
 LIBRARY = str(Path(workflow.basedir) / "workflow" / "lib")
@@ -163,13 +176,24 @@ def get_macrophage_model_outputs():
 
 
 # ---- inputs: macrophage model (workflow/rules/macrophage_model.smk) -----------------------
+def get_study_network(choice, allow_random=False):
+    """{"network", "annotation"} for a study's ``network`` config value: a name of
+    networks.use (get_network), a {model, annotation} pair, or (synthetic study) random.
+    Names are checked against networks.use when the config is loaded (check_study_networks)."""
+    if isinstance(choice, dict):
+        return {"network": choice["model"], "annotation": choice["annotation"]}
+    if allow_random and choice == "random":
+        return {
+            "network": "results/networks/random-Model.tsv",
+            "annotation": "results/networks/random-Annotation.tsv",
+        }
+    chosen = get_network(choice)
+    return {"network": chosen["model"], "annotation": chosen["annotation"]}
+
+
 def get_macrophage_network(wildcards=None):
-    """{"network", "annotation"}: the paths in config, else the reconstructed network."""
-    network = config["macrophage"]["network"]
-    if network["model"]:
-        return {"network": network["model"], "annotation": network["annotation"]}
-    built = get_network("macrophage")  # workflow/rules/networks.smk
-    return {"network": built["model"], "annotation": built["annotation"]}
+    """The macrophage model's network (config macrophage.network)."""
+    return get_study_network(config["macrophage"]["network"])
 
 
 def get_macrophage_recipe_file(wildcards=None):
@@ -235,14 +259,8 @@ SYNTHETIC_SWEEP = synthetic_sweep()
 
 
 def get_synthetic_network(wildcards=None):
-    """The network of the synthetic study: config paths, else the generated random network."""
-    network = config["synthetic"]["network"]
-    if network["model"]:
-        return {"network": network["model"], "annotation": network["annotation"]}
-    return {
-        "network": "results/networks/random-Model.tsv",
-        "annotation": "results/networks/random-Annotation.tsv",
-    }
+    """The synthetic study's network (config synthetic.network; random: the generated one)."""
+    return get_study_network(config["synthetic"]["network"], allow_random=True)
 
 
 def get_synthetic_recipe_file(wildcards=None):

@@ -3,8 +3,9 @@
 # training job per point of samples x simultaneous ligands x seed, Fig. 5b-d), the controls
 # (Fig. 5e) and knock-outs of the best model against the reference (Fig. 5f).
 #
-# The network is config["synthetic"]["network"] (the paper's KEGG network in
-# config/paper-reference.yaml) or, when that is null, a generated random network. The input
+# The network is config["synthetic"]["network"]: a name of networks.use (KEGGnet: rebuilt
+# from OmniPath, or the paper's file in config/paper-reference.yaml) or random (a generated
+# network, the offline default). The input
 # functions (get_synthetic_...) and the sweep's Paramspace (SYNTHETIC_SWEEP) are in common.smk.
 
 
