@@ -151,12 +151,17 @@ class LeadingEigenTracker:
     network that missed the residual check in 60 % of the calls, each then paying for an
     ARPACK solve. Keyed bases are kept up to ``memory_mb`` (least recently used dropped
     first); a new key starts from the most recent basis.
+
+    A call whose residual misses the check first runs up to ``extra_rounds`` more rounds of
+    ``iterations`` steps before falling back (a round costs a small fraction of an ARPACK
+    solve: about 3 ms against 44 ms on the 1128-node macrophage network).
     """
 
     def __init__(self, block: int = 16, iterations: int = 8, fallback_residual: float = 0.1,
-                 memory_mb: float = 256.0):
+                 memory_mb: float = 256.0, extra_rounds: int = 2):
         self.block = block
         self.iterations = iterations
+        self.extra_rounds = extra_rounds
         self.fallback_residual = fallback_residual
         self.memory_mb = memory_mb
         self.right_basis = None
@@ -186,6 +191,14 @@ class LeadingEigenTracker:
         residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
         return values, basis @ vectors, float(residual), basis
 
+    def _converge(self, T, basis):
+        """``_ritz`` rounds (at most 1 + extra_rounds) until the residual passes the check."""
+        for round_ in range(1 + self.extra_rounds):
+            values, vectors, residual, basis = self._ritz(T, basis)
+            if residual <= self.fallback_residual:
+                break
+        return values, vectors, residual, basis, round_ + 1
+
     def __call__(self, T, T_transposed=None, key=None) -> Eigen:
         T = _as_sparse(T)
         n = T.shape[0]
@@ -201,18 +214,19 @@ class LeadingEigenTracker:
     def _solve(self, T, T_transposed, n) -> Eigen:
         if self.right_basis is None or self.right_basis.shape[0] != n:
             return self._restart(T, None, None, "cold-start")
-        values, vectors, res_r, self.right_basis = self._ritz(T, self.right_basis)
+        values, vectors, res_r, self.right_basis, rounds_r = self._converge(T, self.right_basis)
         i = int(np.argmax(np.abs(values)))
         value, right = values[i], vectors[:, i]
         Tt = T.T.tocsr() if T_transposed is None else T_transposed
-        lvalues, lvectors, res_l, self.left_basis = self._ritz(Tt, self.left_basis)
+        lvalues, lvectors, res_l, self.left_basis, rounds_l = self._converge(Tt,
+                                                                             self.left_basis)
         self.last_residual = max(res_r, res_l)
         if self.last_residual > self.fallback_residual:
             self.fallbacks += 1
             return self._restart(T, right, lvectors[:, int(np.argmax(np.abs(lvalues)))],
                                  "fallback")
         return Eigen(complex(value), right, _match_left(value, lvalues, lvectors),
-                     iterations=self.iterations, method="tracked")
+                     iterations=self.iterations * max(rounds_r, rounds_l), method="tracked")
 
     def _restart(self, T, right0, left0, how):
         n = T.shape[0]
