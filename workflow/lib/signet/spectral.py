@@ -193,11 +193,12 @@ class LeadingEigenTracker:
 
     def _converge(self, T, basis):
         """``_ritz`` rounds (at most 1 + extra_rounds) until the residual passes the check."""
-        for round_ in range(1 + self.extra_rounds):
+        rounds = 0
+        while True:
             values, vectors, residual, basis = self._ritz(T, basis)
-            if residual <= self.fallback_residual:
-                break
-        return values, vectors, residual, basis, round_ + 1
+            rounds += 1
+            if residual <= self.fallback_residual or rounds > self.extra_rounds:
+                return values, vectors, residual, basis, rounds
 
     def __call__(self, T, T_transposed=None, key=None) -> Eigen:
         T = _as_sparse(T)
