@@ -373,7 +373,7 @@ def shrink_spectral_radius(A: np.ndarray, *, target: float = 0.95, lr: float = 1
     for _ in range(max_steps):
         rho = term(weights, slope)
         history.append(float(rho.detach()))
-        if float(rho) < stop:
+        if history[-1] < stop:
             break
         loss = spectral_barrier(rho, k=k, target=barrier_target)
         optimizer.zero_grad()
