@@ -381,5 +381,5 @@ def shrink_spectral_radius(A: np.ndarray, *, target: float = 0.95, lr: float = 1
         optimizer.step()
     out = np.zeros_like(A)
     out[rows, cols] = weights.detach().numpy()
-    history.append(float(term(weights, slope)))
+    history.append(float(term(weights, slope).detach()))
     return out, history
