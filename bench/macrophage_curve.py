@@ -42,13 +42,8 @@ def main(argv=None):
                         help="recipe field=value (repeatable), e.g. --set unknown_sign=random")
     args = parser.parse_args(argv)
 
-    changes = {}
-    for item in args.set:
-        key, value = item.split("=", 1)
-        default = getattr(Recipe(), key)
-        changes[key] = (value.lower() in ("1", "true", "yes") if isinstance(default, bool)
-                        else type(default)(value))
-    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0, **changes)
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
+    recipe = recipe.with_overrides(args.set)
     torch.set_num_threads(recipe.threads)
     network = Network.from_files(args.network, args.annotation)
     ligands = read_conditions(args.ligands, "ligand")

@@ -47,13 +47,8 @@ def main(argv=None):
                         help="recipe field=value (repeatable), e.g. --set batch_size=20")
     args = parser.parse_args(argv)
 
-    changes = {}
-    for item in args.set:
-        key, value = item.split("=", 1)
-        changes[key] = type(getattr(Recipe(), key))(value) if not isinstance(
-            getattr(Recipe(), key), bool) else value.lower() in ("1", "true", "yes")
-    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0,
-                                              **changes)
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
+    recipe = recipe.with_overrides(args.set)
     torch.set_num_threads(recipe.threads)
     network = Network.from_files(args.network, args.annotation)
     reference = load_reference_model(network, args.reference, steps=recipe.steps)

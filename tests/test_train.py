@@ -132,3 +132,16 @@ def test_unknown_sign_edges_start_positive_unless_random_is_asked():
             assert (w[signs == 0] > 0).any() and (w[signs == 0] < 0).any()
     with pytest.raises(SignetInputError, match="unknown_sign"):
         Recipe.from_dict({"unknown_sign": "negative"})
+
+
+def test_recipe_overrides_from_strings_are_typed_and_checked():
+    """``field=value`` strings (the benchmarks' --set) take the field's type; a bad field or
+    value is a one-line input error."""
+    recipe = PRESETS["fast"].with_overrides(["batch_size=10", "lr_max=5e-3",
+                                             "projection_trainable=yes", "unknown_sign=random"])
+    assert (recipe.batch_size, recipe.lr_max, recipe.projection_trainable,
+            recipe.unknown_sign) == (10, 5e-3, True, "random")
+    assert recipe.epochs == PRESETS["fast"].epochs
+    for bad in ("batchsize=10", "batch_size", "batch_size=ten", "unknown_sign=negative"):
+        with pytest.raises(SignetInputError):
+            PRESETS["fast"].with_overrides([bad])

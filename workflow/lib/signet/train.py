@@ -113,6 +113,26 @@ class Recipe:
     def torch_dtype(self):
         return {"float64": torch.float64, "float32": torch.float32}[self.dtype]
 
+    def with_overrides(self, items) -> Recipe:
+        """This recipe with ``field=value`` strings applied (values typed like the field)."""
+        known = {f.name: f.type for f in dataclasses.fields(self)}
+        changes = {}
+        for item in items:
+            key, sep, value = item.partition("=")
+            if not sep or key not in known or known[key] == "dict":
+                raise SignetInputError(None, f"recipe override {item!r}: expected field=value "
+                                             f"with a field of: {', '.join(sorted(known))}")
+            kind = known[key]
+            try:
+                changes[key] = (value.lower() in ("1", "true", "yes") if kind == "bool"
+                                else {"int": int, "float": float, "str": str}[kind](value))
+            except ValueError:
+                raise SignetInputError(None, f"recipe override {item!r}: {value!r} is not "
+                                             f"a valid {kind}") from None
+        recipe = dataclasses.replace(self, **changes)
+        recipe.validate()
+        return recipe
+
     def replace(self, **changes) -> Recipe:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
