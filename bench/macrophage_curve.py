@@ -21,10 +21,10 @@ import time
 
 import numpy as np
 import torch
+from signet.core.network import Network
+from signet.eval.metrics import pooled_r
 from signet.io import read_conditions
-from signet.loocv import pooled_r
-from signet.network import Network
-from signet.train import Recipe, model_from_recipe, train
+from signet.training import Recipe, model_from_recipe, train
 from threadpoolctl import threadpool_limits
 
 

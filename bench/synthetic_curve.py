@@ -21,11 +21,11 @@ import os
 import time
 
 import torch
-from signet.metrics import pearson
-from signet.network import Network
-from signet.reference_model import load_reference_model
-from signet.synthetic import random_conditions, simulate_training_data
-from signet.train import Recipe, model_from_recipe, train
+from signet.core.network import Network
+from signet.eval.metrics import pearson
+from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
+from signet.studies.synthetic.reference_model import load_reference_model
+from signet.training import Recipe, model_from_recipe, train
 
 
 def main(argv=None):

@@ -1,13 +1,13 @@
 """Rule analyse_complexity (Fig. 4c-d): PCA area and linear models per ligand-count level."""
 
 import logging
-from contextlib import redirect_stderr
 
-from signet.complexity import extrapolation_r, linear_cv_r, pca_by_level
+from signet.core.network import Network
 from signet.io import atomic_write
-from signet.network import Network
-from signet.reference_model import load_reference_model
-from signet.synthetic import levels_conditions
+from signet.rule_script import run
+from signet.studies.synthetic.complexity import extrapolation_r, linear_cv_r, pca_by_level
+from signet.studies.synthetic.conditions import levels_conditions
+from signet.studies.synthetic.reference_model import load_reference_model
 
 log = logging.getLogger("analyse_complexity")
 
@@ -34,6 +34,4 @@ def main(smk):
     log.info("complexity:\n%s", summary.to_string())
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -2,10 +2,10 @@
 
 import logging
 
-from signet.biostudies import read_file_table
-from signet.expression import build_expression, read_adf, read_processed_zips
 from signet.rule_script import run
-from signet.tf_activity import write_tf_scores
+from signet.studies.macrophage.biostudies import read_file_table
+from signet.studies.macrophage.expression import build_expression, read_adf, read_processed_zips
+from signet.studies.macrophage.tf_activity import write_tf_scores
 
 
 def main(smk):

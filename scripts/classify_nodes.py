@@ -3,8 +3,8 @@ ligand = ligand-receptor source, receptor = its target, TF = regulon source (wit
 
 import logging
 
-from signet import reconstruct as rc
 from signet.rule_script import run
+from signet.studies.networks import reconstruct as rc
 
 
 def main(smk):

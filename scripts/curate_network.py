@@ -4,9 +4,9 @@ to the signaling and ligand-receptor sets; the report says which rows applied.""
 import logging
 
 import pandas as pd
-from signet import curation as cu
-from signet import reconstruct as rc
 from signet.rule_script import run
+from signet.studies.networks import curation as cu
+from signet.studies.networks import reconstruct as rc
 
 
 def main(smk):

@@ -10,10 +10,14 @@ goes through the BioStudies files API; every file goes through signet.download.f
 import logging
 from pathlib import Path
 
-from signet.biostudies import download_files, experiment_downloads, write_file_table
-from signet.download import fetch
 from signet.errors import SignetError
+from signet.io.download import fetch
 from signet.rule_script import run
+from signet.studies.macrophage.biostudies import (
+    download_files,
+    experiment_downloads,
+    write_file_table,
+)
 
 OFFLINE_KEY = "macrophage.inputs.tf_scores"
 

@@ -7,7 +7,7 @@ import logging
 
 from signet.errors import SignetError
 from signet.rule_script import run
-from signet.tf_activity import download_dorothea, write_regulon
+from signet.studies.macrophage.tf_activity import download_dorothea, write_regulon
 
 
 def main(smk):

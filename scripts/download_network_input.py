@@ -10,7 +10,7 @@ Needs network; set networks.downloads.<kind>.local to a local copy to skip the r
 
 import logging
 
-from signet.download import fetch, sha256sum
+from signet.io.download import fetch, sha256sum
 from signet.rule_script import run
 
 

@@ -3,13 +3,13 @@ left-out conditions against the observed TF activities (pooled and per-condition
 scrambled control on the same folds, and per-TF r. Predictions are averaged over seeds."""
 
 import logging
-from contextlib import redirect_stderr
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from signet.eval.metrics import per_condition_r, per_tf_r, pooled_r
 from signet.io import atomic_write, read_conditions
-from signet.loocv import per_condition_r, per_tf_r, pooled_r
+from signet.rule_script import run
 
 log = logging.getLogger("evaluate_macrophage")
 
@@ -87,6 +87,4 @@ def main(smk):
     write(pd.DataFrame([metrics]), smk.output.metrics)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -2,19 +2,19 @@
 mean predictor) on the fixed test set against the reference model."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
-from signet.io import atomic_write, read_conditions, write_conditions
-from signet.metrics import (
+from signet.core.network import Network
+from signet.eval.metrics import (
     internal_state_r,
     mean_predictor,
     per_condition_r,
     per_tf_r,
     prediction_metrics,
 )
-from signet.network import Network
-from signet.reference_model import load_reference_model
+from signet.io import atomic_write, read_conditions, write_conditions
+from signet.rule_script import run
+from signet.studies.synthetic.reference_model import load_reference_model
 
 log = logging.getLogger("evaluate_sweep_point")
 
@@ -46,6 +46,4 @@ def main(smk):
     log.info("%s", row)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -2,13 +2,13 @@
 conditions, fitted against reference parameters, and summary numbers."""
 
 import logging
-from contextlib import redirect_stderr
 
 import numpy as np
 import pandas as pd
+from signet.core.network import Network
 from signet.io import atomic_write, read_conditions, read_parameters
-from signet.network import Network
-from signet.train import Recipe, model_from_recipe
+from signet.rule_script import run
+from signet.training import Recipe, model_from_recipe
 
 log = logging.getLogger("evaluate_toy")
 
@@ -72,6 +72,4 @@ def main(smk):
                 smk.output.summary)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

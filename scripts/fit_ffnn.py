@@ -1,19 +1,17 @@
 """Rule fit_ffnn (Fig. 1c): fit small FFNNs to one motif; train 7 x 7, test 20 x 20."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
-import torch
-from signet.ffnn import fit_response
 from signet.io import atomic_write
-from signet.mechanisms import interpolate_response
+from signet.rule_script import run
+from signet.studies.figure1.ffnn import fit_response
+from signet.studies.figure1.mechanisms import interpolate_response
 
 log = logging.getLogger("fit_ffnn")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
     ffnn = smk.params.ffnn
     mechanism = smk.wildcards.mechanism
     table = pd.read_csv(smk.input[0], sep="\t")
@@ -31,6 +29,4 @@ def main(smk):
         fits.to_csv(handle, sep="\t", index=False, float_format="%.10g")
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -1,21 +1,17 @@
 """Rule fit_reference_model (Fig. 4a): optimise the synthetic reference model's parameters."""
 
 import logging
-from contextlib import redirect_stderr
 
-import torch
+from signet.core.model import SignalingModel
+from signet.core.network import Network
 from signet.io import atomic_write, write_parameters
-from signet.model import SignalingModel
-from signet.network import Network
-from signet.reference_model import ReferenceSettings, fit_reference_model
-from threadpoolctl import threadpool_limits
+from signet.rule_script import run
+from signet.studies.synthetic.reference_model import ReferenceSettings, fit_reference_model
 
 log = logging.getLogger("fit_reference_model")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
-    threadpool_limits(smk.threads)  # numpy BLAS of the eigen-solver
     settings = smk.params.settings
     network = Network.from_files(smk.input.network, smk.input.annotation)
     model = SignalingModel(network, steps=settings["steps"])
@@ -31,6 +27,4 @@ def main(smk):
              history["rho"].iloc[-1])
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

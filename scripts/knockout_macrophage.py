@@ -3,16 +3,16 @@ with each LOOCV fold model (except the one that left TNFa out) and rank the node
 mean |delta RELA| over the models."""
 
 import logging
-from contextlib import redirect_stderr
 from pathlib import Path
 
 import pandas as pd
+from signet.core.knockout import knockout
+from signet.core.network import Network
 from signet.errors import SignetInputError
+from signet.eval.knockouts import rank_knockouts
 from signet.io import atomic_write, read_conditions, read_parameters
-from signet.knockout import knockout
-from signet.loocv import rank_knockouts
-from signet.network import Network
-from signet.train import Recipe, model_from_recipe
+from signet.rule_script import run
+from signet.training import Recipe, model_from_recipe
 
 log = logging.getLogger("knockout_macrophage")
 
@@ -55,6 +55,4 @@ def main(smk):
     log.info("top %d:\n%s", settings["top"], ranking.head(settings["top"]).to_string())
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -2,14 +2,14 @@
 sweep model and in the reference, over the first training conditions of that point."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
+from signet.core.knockout import knockout
+from signet.core.network import Network
+from signet.eval.metrics import knockout_agreement
 from signet.io import atomic_write, read_conditions
-from signet.knockout import knockout
-from signet.metrics import knockout_agreement
-from signet.network import Network
-from signet.reference_model import load_reference_model
+from signet.rule_script import run
+from signet.studies.synthetic.reference_model import load_reference_model
 
 log = logging.getLogger("knockout_synthetic")
 
@@ -40,6 +40,4 @@ def main(smk):
     log.info("knock-outs: %s", agreement)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -3,12 +3,12 @@ whose ligands all occur in more than one condition (20 of the paper's 23), optio
 restricted to config macrophage.loocv.folds."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
 from signet.errors import SignetInputError
-from signet.folds import loocv_folds
+from signet.eval.folds import loocv_folds
 from signet.io import atomic_write, read_conditions
+from signet.rule_script import run
 
 log = logging.getLogger("list_macrophage_folds")
 
@@ -30,6 +30,4 @@ def main(smk):
         pd.DataFrame({"fold": folds}).to_csv(handle, sep="\t", index=False)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

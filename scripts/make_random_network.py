@@ -1,10 +1,10 @@
 """Rule make_random_network: the offline default network of the synthetic study."""
 
 import logging
-from contextlib import redirect_stderr
 
 from signet.io import write_annotation, write_network
-from signet.random_network import random_network
+from signet.rule_script import run
+from signet.studies.synthetic.random_network import random_network
 
 log = logging.getLogger("make_random_network")
 
@@ -19,6 +19,4 @@ def main(smk):
     log.info("random network: %d nodes, %d edges", len(annotation), len(model))
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

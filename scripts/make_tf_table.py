@@ -5,9 +5,9 @@ import logging
 import pandas as pd
 from signet.io import atomic_write, write_conditions
 from signet.rule_script import run
-from signet.sdrf import read_sample_sheet
-from signet.tf_activity import read_tf_scores
-from signet.tf_table import (
+from signet.studies.macrophage.sdrf import read_sample_sheet
+from signet.studies.macrophage.tf_activity import read_tf_scores
+from signet.studies.macrophage.tf_table import (
     gene_to_uniprot,
     make_ligand_table,
     make_tf_table,

@@ -5,8 +5,8 @@ nodes outside reviewed UniProt and self-loops dropped."""
 import logging
 
 import pandas as pd
-from signet import reconstruct as rc
 from signet.rule_script import run
+from signet.studies.networks import reconstruct as rc
 
 
 def main(smk):

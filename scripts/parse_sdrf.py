@@ -3,7 +3,7 @@
 import logging
 
 from signet.rule_script import run
-from signet.sdrf import read_sdrf, select_samples, write_sample_sheet
+from signet.studies.macrophage.sdrf import read_sdrf, select_samples, write_sample_sheet
 
 
 def main(smk):

@@ -1,7 +1,6 @@
 """Rule plot_activations (Fig. 1b): MML next to leaky ReLU and sigmoid."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -9,8 +8,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
-from signet.activations import LEAKY_RELU, MML, SIGMOID  # noqa: E402
+from signet.core.activations import LEAKY_RELU, MML, SIGMOID  # noqa: E402
 from signet.io import atomic_write  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_activations")
 
@@ -38,6 +38,4 @@ def main(smk):
     log.info("MML(4) = %.4f (1 - 0.25/4 = 0.9375)", float(MML.value(torch.tensor(4.0))))
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

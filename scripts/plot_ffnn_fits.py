@@ -1,7 +1,6 @@
 """Rule plot_ffnn_fits (Fig. 1c): test Pearson r (mean over seeds) as a heatmap and a table."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -9,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from signet.io import atomic_write  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_ffnn_fits")
 
@@ -42,6 +42,4 @@ def main(smk):
     log.info("%d fits, %d cells", len(fits), grid.size)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

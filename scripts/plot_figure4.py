@@ -1,7 +1,6 @@
 """Rule plot_figure4 (Fig. 4b-d): synthetic TF heat map, PCA by ligand count, linear models."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -11,6 +10,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy.cluster.hierarchy import leaves_list, linkage  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_figure4")
 
@@ -62,6 +62,4 @@ def main(smk):
     log.info("wrote %s", list(smk.output))
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

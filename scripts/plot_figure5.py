@@ -2,7 +2,6 @@
 per-TF and per-condition r, the controls, and the knock-outs."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -11,7 +10,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
-from signet.synthetic import PAPER_SWEEP_R  # noqa: E402
+from signet.rule_script import run  # noqa: E402
+from signet.studies.synthetic.conditions import PAPER_SWEEP_R  # noqa: E402
 
 log = logging.getLogger("plot_figure5")
 
@@ -105,6 +105,4 @@ def main(smk):
     log.info("wrote %s", list(smk.output))
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

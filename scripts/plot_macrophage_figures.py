@@ -2,7 +2,6 @@
 scrambled control, per-condition r, per-TF fit quality and the knock-out ranking."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -10,8 +9,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from signet.core.network import Network  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
-from signet.network import Network  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_macrophage_figures")
 
@@ -105,6 +105,4 @@ def main(smk):
     log.info("wrote figures 6a-f")
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

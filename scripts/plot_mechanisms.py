@@ -1,7 +1,6 @@
 """Rule plot_mechanisms (Fig. 1a): heatmaps of each motif's steady-state output."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -9,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_mechanisms")
 
@@ -32,6 +32,4 @@ def main(smk):
     fig.savefig(smk.output[0], dpi=150)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -1,7 +1,6 @@
 """Rule plot_spectral (Fig. 3b-d): eigenvalues, weights and trajectories before and after."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -9,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_spectral")
 COLORS = {"before": "tab:red", "after": "tab:blue"}
@@ -64,6 +64,4 @@ def main(smk):
     log.info("rho %.4f -> %.4f", history["rho"].iloc[0], history["rho"].iloc[-1])
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -1,7 +1,6 @@
 """Rule plot_timing (Supp. Fig. 5): time per pass against network size, with a linear fit."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -10,6 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from signet.io import atomic_write  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_timing")
 
@@ -39,6 +39,4 @@ def main(smk):
         pd.DataFrame(trend).to_csv(handle, sep="\t", index=False, float_format="%.6g")
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -1,7 +1,6 @@
 """Rule plot_toy (Fig. 2d-g): reference data, training curve, fit, and parameters."""
 
 import logging
-from contextlib import redirect_stderr
 
 import matplotlib
 
@@ -10,6 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
+from signet.rule_script import run  # noqa: E402
 
 log = logging.getLogger("plot_toy")
 
@@ -77,6 +77,4 @@ def main(smk):
     log.info("plotted %d conditions, %d parameters", len(ligands), len(parameters))
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

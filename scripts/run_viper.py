@@ -3,14 +3,14 @@
 import logging
 
 from signet.rule_script import run
-from signet.tf_activity import (
+from signet.studies.macrophage.tf_activity import (
     filter_regulon,
     read_regulon,
     read_tf_scores,
     run_viper,
     write_tf_scores,
 )
-from signet.tf_table import read_uniprot, uniprot_to_gene
+from signet.studies.macrophage.tf_table import read_uniprot, uniprot_to_gene
 
 
 def main(smk):

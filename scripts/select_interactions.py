@@ -4,8 +4,8 @@ the network's resources (KEGG; KEGG and InnateDB for the macrophage network)."""
 
 import logging
 
-from signet import reconstruct as rc
 from signet.rule_script import run
+from signet.studies.networks import reconstruct as rc
 
 
 def main(smk):

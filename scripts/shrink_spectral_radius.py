@@ -3,11 +3,11 @@ target by gradient descent on the spectral barrier; record eigenvalues, weights 
 trajectories before and after."""
 
 import logging
-from contextlib import redirect_stderr
 
 import numpy as np
 import pandas as pd
 from signet.io import atomic_write
+from signet.rule_script import run
 from signet.spectral import shrink_spectral_radius
 
 log = logging.getLogger("shrink_spectral_radius")
@@ -77,6 +77,4 @@ def main(smk):
                 smk.output.history)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

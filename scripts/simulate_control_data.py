@@ -1,12 +1,12 @@
 """Rule simulate_control_data: the training data of the controls' sweep point."""
 
 import logging
-from contextlib import redirect_stderr
 
+from signet.core.network import Network
 from signet.io import write_conditions
-from signet.network import Network
-from signet.reference_model import load_reference_model
-from signet.synthetic import simulate_training_data
+from signet.rule_script import run
+from signet.studies.synthetic.conditions import simulate_training_data
+from signet.studies.synthetic.reference_model import load_reference_model
 
 log = logging.getLogger("simulate_control_data")
 
@@ -22,6 +22,4 @@ def main(smk):
     log.info("control data: %s", point)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

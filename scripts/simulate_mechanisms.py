@@ -1,10 +1,10 @@
 """Rule simulate_mechanisms (Fig. 1a): steady states of the ODE motifs on a source grid."""
 
 import logging
-from contextlib import redirect_stderr
 
 from signet.io import atomic_write
-from signet.mechanisms import steady_states
+from signet.rule_script import run
+from signet.studies.figure1.mechanisms import steady_states
 
 log = logging.getLogger("simulate_mechanisms")
 
@@ -19,6 +19,4 @@ def main(smk):
         table.to_csv(handle, sep="\t", index=False, float_format="%.10g")
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

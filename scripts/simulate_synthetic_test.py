@@ -2,12 +2,12 @@
 the heat-map conditions of Fig. 4b."""
 
 import logging
-from contextlib import redirect_stderr
 
+from signet.core.network import Network
 from signet.io import write_conditions
-from signet.network import Network
-from signet.reference_model import load_reference_model
-from signet.synthetic import random_conditions
+from signet.rule_script import run
+from signet.studies.synthetic.conditions import random_conditions
+from signet.studies.synthetic.reference_model import load_reference_model
 
 log = logging.getLogger("simulate_synthetic_test")
 
@@ -33,6 +33,4 @@ def main(smk):
              heatmap["conditions"])
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

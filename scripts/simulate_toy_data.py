@@ -2,13 +2,13 @@
 split into training and test conditions."""
 
 import logging
-from contextlib import redirect_stderr
 
 import numpy as np
 import pandas as pd
+from signet.core.network import Network
 from signet.io import read_parameters, write_conditions
-from signet.network import Network
-from signet.train import Recipe, model_from_recipe
+from signet.rule_script import run
+from signet.training import Recipe, model_from_recipe
 
 log = logging.getLogger("simulate_toy_data")
 
@@ -42,6 +42,4 @@ def main(smk):
     write_conditions(tfs.loc[test], smk.output.test_tfs)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -2,10 +2,10 @@
 (full fit r, LOOCV pooled and median per-condition r, scrambled median r, KO top 10)."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
 from signet.io import atomic_write
+from signet.rule_script import run
 
 log = logging.getLogger("summarise_macrophage")
 
@@ -41,6 +41,4 @@ def main(smk):
     log.info("summary:\n%s", summary.to_string())
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

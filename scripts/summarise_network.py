@@ -2,8 +2,8 @@
 
 import logging
 
-from signet import reconstruct as rc
 from signet.rule_script import run
+from signet.studies.networks import reconstruct as rc
 
 
 def main(smk):

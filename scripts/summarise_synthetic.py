@@ -1,11 +1,11 @@
 """Rule summarise_synthetic: our numbers beside the paper's (results/synthetic/summary.tsv)."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
 from signet.io import atomic_write
-from signet.synthetic import summary_table
+from signet.rule_script import run
+from signet.studies.synthetic.conditions import summary_table
 
 log = logging.getLogger("summarise_synthetic")
 
@@ -23,6 +23,4 @@ def main(smk):
     log.info("summary:\n%s", table.to_string())
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

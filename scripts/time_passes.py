@@ -2,18 +2,16 @@
 networks of increasing size."""
 
 import logging
-from contextlib import redirect_stderr
 
 import pandas as pd
-import torch
 from signet.bench import time_pass
 from signet.io import atomic_write
+from signet.rule_script import run
 
 log = logging.getLogger("time_passes")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
     p = smk.params.timing
     rows = []
     for n_nodes in sorted(p["nodes"]):
@@ -29,6 +27,4 @@ def main(smk):
         pd.DataFrame(rows).to_csv(handle, sep="\t", index=False, float_format="%.6g")
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

@@ -3,24 +3,21 @@ model on all conditions, or on all but the left-out ``fold`` (with the TF rows s
 seeded derangement for the scrambled control), and predict every condition."""
 
 import logging
-from contextlib import redirect_stderr
 from pathlib import Path
 
-import torch
+from signet.core.network import Network
+from signet.eval.folds import fold_data, scramble_tfs
 from signet.io import read_conditions, write_conditions
-from signet.loocv import fold_data, scramble_tfs
-from signet.network import Network
-from signet.train import Recipe, model_from_recipe, train
-from threadpoolctl import threadpool_limits
+from signet.rule_script import run
+from signet.training import Recipe, model_from_recipe, train
 
 log = logging.getLogger("train_macrophage")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
     seed = int(smk.wildcards.seed)
     recipe = Recipe.load(smk.input.recipe[0] if smk.input.recipe else smk.params.recipe)
-    recipe = recipe.replace(epochs=smk.params.epochs, threads=smk.threads)
+    recipe = recipe.replace(epochs=smk.params.epochs)
     network = Network.from_files(smk.input.network, smk.input.annotation)
     ligands = read_conditions(smk.input.ligands, "ligand")
     tfs = read_conditions(smk.input.tfs, "TF")
@@ -43,9 +40,4 @@ def main(smk):
                      smk.output.predictions)
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    # numpy's BLAS threads fight torch's for the cores: single-threaded QR in the spectral
-    # tracker is about 5x faster per epoch on a loaded 2-core machine (docs/performance.md)
-    with threadpool_limits(limits=snakemake.threads):  # noqa: F821
-        main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

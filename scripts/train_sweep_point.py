@@ -7,24 +7,22 @@ Sweep: the paper's protocol with ``samples`` conditions and ``ligands`` simultan
 """
 
 import logging
-from contextlib import redirect_stderr
 from pathlib import Path
 
-import torch
+from signet.core.network import Network
+from signet.eval.folds import scramble_tfs
 from signet.io import read_conditions, write_conditions
-from signet.network import Network
-from signet.reference_model import load_reference_model
-from signet.synthetic import control_recipe, scrambled_tfs, simulate_training_data
-from signet.train import Recipe, model_from_recipe, train
+from signet.rule_script import run
+from signet.studies.synthetic.conditions import control_recipe, simulate_training_data
+from signet.studies.synthetic.reference_model import load_reference_model
+from signet.training import Recipe, model_from_recipe, train
 
 log = logging.getLogger("train_sweep_point")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
     point, control = smk.params.point, smk.params.control
-    recipe = Recipe.load(smk.params.recipe).replace(epochs=smk.params.epochs,
-                                                    threads=smk.threads, steps=smk.params.steps)
+    recipe = Recipe.load(smk.params.recipe).replace(epochs=smk.params.epochs, steps=smk.params.steps)
     network = Network.from_files(smk.input.network, smk.input.annotation)
     if control is None:
         reference = load_reference_model(network, smk.input.reference, steps=smk.params.steps)
@@ -34,7 +32,7 @@ def main(smk):
         ligands = read_conditions(smk.input.data_ligands, "ligand")
         tfs = read_conditions(smk.input.data_tfs, "TF")
         if control == "scrambled":
-            tfs = scrambled_tfs(tfs, seed=int(point["seed"]))
+            tfs = scramble_tfs(tfs, seed=int(point["seed"]))
         recipe = control_recipe(recipe, control)
     write_conditions(ligands, smk.output.ligands)
     write_conditions(tfs, smk.output.tfs)
@@ -47,6 +45,4 @@ def main(smk):
              result.epochs_run, result.seconds, result.best_epoch, last["fit"], last["rho"])
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

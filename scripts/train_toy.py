@@ -5,19 +5,17 @@ fitted weights and biases are comparable with the reference ones (Fig. 2g).
 """
 
 import logging
-from contextlib import redirect_stderr
 from pathlib import Path
 
-import torch
+from signet.core.network import Network
 from signet.io import read_conditions, read_parameters
-from signet.network import Network
-from signet.train import Recipe, model_from_recipe, train
+from signet.rule_script import run
+from signet.training import Recipe, model_from_recipe, train
 
 log = logging.getLogger("train_toy")
 
 
 def main(smk):
-    torch.set_num_threads(smk.threads)
     # replace() keeps the recipe's value where the config says null (None)
     recipe = Recipe.load(smk.params.recipe).replace(epochs=smk.params.epochs,
                                                     warmup_epochs=smk.params.warmup_epochs,
@@ -38,6 +36,4 @@ def main(smk):
              result.seconds, last["loss"], last["fit"], last["rho"])
 
 
-with open(snakemake.log[0], "w") as log_file, redirect_stderr(log_file):  # noqa: F821
-    logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-    main(snakemake)  # noqa: F821
+run(main, snakemake)  # noqa: F821

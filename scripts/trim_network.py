@@ -3,9 +3,9 @@ nodes (A -> X -> A) to a fixed point; write the paper's Model and Annotation tab
 
 import logging
 
-from signet import reconstruct as rc
 from signet.errors import SignetError
 from signet.rule_script import run
+from signet.studies.networks import reconstruct as rc
 
 
 def main(smk):

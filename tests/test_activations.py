@@ -3,7 +3,7 @@ the derivative at the inverse."""
 
 import pytest
 import torch
-from signet.activations import ACTIVATIONS, MML
+from signet.core.activations import ACTIVATIONS, MML
 
 NAMES = sorted(ACTIVATIONS)
 

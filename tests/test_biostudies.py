@@ -8,7 +8,8 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from signet.biostudies import (
+from signet.errors import SignetError, SignetInputError
+from signet.studies.macrophage.biostudies import (
     StudyFile,
     download_files,
     experiment_downloads,
@@ -20,7 +21,6 @@ from signet.biostudies import (
     select_experiment_files,
     write_file_table,
 )
-from signet.errors import SignetError, SignetInputError
 
 DATA = Path(__file__).resolve().parent / "data" / "macrophage"
 EXPERIMENT = json.loads((DATA / "biostudies-E-GEOD-46903-files.json").read_text())

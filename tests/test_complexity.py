@@ -3,7 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
-from signet.complexity import extrapolation_r, hull_area, linear_cv_r, pca_by_level
+from signet.studies.synthetic.complexity import (
+    extrapolation_r,
+    hull_area,
+    linear_cv_r,
+    pca_by_level,
+)
 
 
 def test_hull_area_closed_form():

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from signet.download import DownloadError, fetch, read_manifest, sha256sum, verify
 from signet.errors import SignetError
+from signet.io.download import DownloadError, fetch, read_manifest, sha256sum, verify
 
 PAYLOAD = b"source\ttarget\nP1\tP2\n" * 1000
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from signet.errors import SignetInputError
-from signet.expression import (
+from signet.studies.macrophage.expression import (
     average_probes,
     build_expression,
     drop_constant_genes,

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from signet.folds import derangement, loocv_folds
+from signet.eval.folds import derangement, loocv_folds
 from signet.io import read_conditions
-from signet.sdrf import read_sample_sheet
-from signet.tf_table import make_ligand_table
+from signet.studies.macrophage.sdrf import read_sample_sheet
+from signet.studies.macrophage.tf_table import make_ligand_table
 
 MACROPHAGE = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" /
               "paper-reference" / "macrophage")

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from signet.core.model import SignalingModel
+from signet.core.network import Network
 from signet.io import (
     load_checkpoint,
     read_conditions,
@@ -14,9 +16,7 @@ from signet.io import (
     save_checkpoint,
     write_parameters,
 )
-from signet.model import SignalingModel
-from signet.network import Network
-from signet.random_network import random_network
+from signet.studies.synthetic.random_network import random_network
 
 
 def test_parameter_table_round_trips_exactly_in_float64(tmp_path):
@@ -133,7 +133,7 @@ def test_bad_input_gives_one_clear_line_and_writes_nothing(tmp_path, case):
 
 
 def test_unknown_tf_column_is_an_error(tmp_path):
-    from signet.train import Recipe, train
+    from signet.training import Recipe, train
 
     (tmp_path / "n.tsv").write_text(GOOD_NET)
     (tmp_path / "a.tsv").write_text(GOOD_ANN)

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 import torch
-from signet.knockout import knockout
-from signet.model import SignalingModel
-from signet.network import Network
+from signet.core.knockout import knockout
+from signet.core.model import SignalingModel
+from signet.core.network import Network
 
 
 def _chain():

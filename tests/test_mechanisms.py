@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from signet.mechanisms import (
+from signet.studies.figure1.mechanisms import (
     MECHANISMS,
     Mechanism,
     Reaction,

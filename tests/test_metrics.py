@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from signet.metrics import (
+from signet.core.network import Network
+from signet.eval.metrics import (
     internal_state_r,
     knockout_agreement,
     mean_predictor,
@@ -12,7 +13,6 @@ from signet.metrics import (
     per_tf_r,
     prediction_metrics,
 )
-from signet.network import Network
 
 
 def test_pearson_hand_computed():

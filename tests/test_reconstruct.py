@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from signet import curation as cu
 from signet import io
-from signet import reconstruct as rc
 from signet.errors import SignetInputError
+from signet.studies.networks import curation as cu
+from signet.studies.networks import reconstruct as rc
 
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parents[1]

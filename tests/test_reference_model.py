@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 import torch
-from signet.model import SignalingModel
-from signet.network import Network
-from signet.random_network import random_network
-from signet.reference_model import (
+from signet.core.model import SignalingModel
+from signet.core.network import Network
+from signet.studies.synthetic.random_network import random_network
+from signet.studies.synthetic.reference_model import (
     ReferenceSettings,
     correlation_loss,
     fit_reference_model,

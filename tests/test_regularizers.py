@@ -1,7 +1,7 @@
 """Regularization terms against closed forms and against autograd over the full cache."""
 
 import torch
-from signet import regularizers as reg
+from signet.core import regularizers as reg
 
 
 def test_cache_uniformity_matches_autograd_over_the_whole_cache():

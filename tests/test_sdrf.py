@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from signet.errors import SignetInputError
-from signet.sdrf import (
+from signet.studies.macrophage.sdrf import (
     read_sample_sheet,
     read_sdrf,
     select_samples,

@@ -3,11 +3,11 @@
 import pytest
 import torch
 from helpers import unrolled_steady_state
-from signet.activations import get_activation
-from signet.model import SignalingModel
-from signet.network import Network
-from signet.random_network import random_network
-from signet.steady_state import steady_state
+from signet.core.activations import get_activation
+from signet.core.model import SignalingModel
+from signet.core.network import Network
+from signet.solver.steady_state import steady_state
+from signet.studies.synthetic.random_network import random_network
 
 
 def _model(n_nodes, backend, dtype=torch.float64, steps=2000, tol=1e-14, seed=3):

@@ -3,16 +3,16 @@
 import numpy as np
 import pandas as pd
 import pytest
-from signet.synthetic import (
+from signet.eval.folds import scramble_tfs
+from signet.studies.synthetic.conditions import (
     PAPER_SWEEP_R,
     control_recipe,
     levels_conditions,
     random_conditions,
-    scrambled_tfs,
     summary_table,
     training_conditions,
 )
-from signet.train import PRESETS
+from signet.training import PRESETS
 
 LIGANDS = [f"L{i}" for i in range(7)]
 
@@ -49,7 +49,7 @@ def test_random_conditions_have_exactly_k_ligands():
 
 def test_scrambled_tfs_move_every_row_and_keep_the_values():
     tfs = pd.DataFrame(np.arange(12.0).reshape(6, 2), index=list("abcdef"), columns=["x", "y"])
-    scrambled = scrambled_tfs(tfs, seed=0)
+    scrambled = scramble_tfs(tfs, seed=0)
     assert list(scrambled.index) == list(tfs.index)
     assert sorted(map(tuple, scrambled.to_numpy())) == sorted(map(tuple, tfs.to_numpy()))
     assert not (scrambled.to_numpy() == tfs.to_numpy()).all(axis=1).any()

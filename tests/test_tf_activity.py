@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm, rankdata
 from signet.errors import SignetInputError
-from signet.tf_activity import (
+from signet.studies.macrophage.tf_activity import (
     filter_regulon,
     read_regulon,
     read_tf_scores,
@@ -15,7 +15,7 @@ from signet.tf_activity import (
     write_regulon,
     write_tf_scores,
 )
-from signet.tf_table import read_uniprot, uniprot_to_gene
+from signet.studies.macrophage.tf_table import read_uniprot, uniprot_to_gene
 
 DATA = Path(__file__).resolve().parent / "data" / "macrophage"
 

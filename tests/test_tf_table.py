@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from signet.errors import SignetInputError
 from signet.io import read_conditions
-from signet.sdrf import read_sample_sheet
-from signet.tf_activity import read_tf_scores
-from signet.tf_table import (
+from signet.studies.macrophage.sdrf import read_sample_sheet
+from signet.studies.macrophage.tf_activity import read_tf_scores
+from signet.studies.macrophage.tf_table import (
     gene_to_uniprot,
     make_ligand_table,
     make_tf_table,

@@ -4,10 +4,10 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from signet.core.model import SignalingModel
+from signet.core.network import Network
 from signet.io import read_parameters
-from signet.model import SignalingModel
-from signet.network import Network
-from signet.train import PRESETS, model_from_recipe, train
+from signet.training import PRESETS, model_from_recipe, train
 
 
 def test_toy_network_fit_and_parameter_recovery(toy_paths):

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 import torch
+from signet.core.network import Network
 from signet.errors import SignetInputError
-from signet.network import Network
-from signet.random_network import random_network
-from signet.synthetic import training_conditions
-from signet.train import PRESETS, Recipe, learning_rate, model_from_recipe, train
+from signet.studies.synthetic.conditions import training_conditions
+from signet.studies.synthetic.random_network import random_network
+from signet.training import PRESETS, Recipe, learning_rate, model_from_recipe, train
 
 
 def _problem(seed=0, samples=12):
@@ -97,7 +97,7 @@ def test_interrupted_and_resumed_run_is_bitwise_equal(tmp_path):
         assert (tmp_path / "cut" / name).exists()
     # the per-condition warm starts of the eigen-solver travel with the checkpoint
     from signet.io import load_checkpoint
-    assert len(load_checkpoint(tmp_path / "cut" / "model.pt")["eigen_keyed"]) > 1
+    assert len(load_checkpoint(tmp_path / "cut" / "model.pt")["eigen"]["keyed"]) > 1
 
 
 def test_resume_refuses_a_checkpoint_of_another_network(tmp_path):

@@ -3,11 +3,11 @@ control) and early stopping on a held-out split."""
 
 import pytest
 import torch
+from signet.core.network import Network
 from signet.errors import SignetInputError
-from signet.network import Network
-from signet.random_network import random_network
-from signet.synthetic import training_conditions
-from signet.train import PRESETS, model_from_recipe, split_validation, train
+from signet.studies.synthetic.conditions import training_conditions
+from signet.studies.synthetic.random_network import random_network
+from signet.training import PRESETS, model_from_recipe, split_validation, train
 
 
 def _problem():

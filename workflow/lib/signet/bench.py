@@ -14,12 +14,12 @@ import time
 import numpy as np
 import torch
 
-from .model import SignalingModel
-from .network import Network
-from .random_network import random_network
-from .spectral import spectral_radius_of_weights
-from .steady_state import steady_state
-from .synthetic import training_conditions
+from signet.core.model import SignalingModel
+from signet.core.network import Network
+from signet.solver.steady_state import steady_state
+from signet.spectral import spectral_radius
+from signet.studies.synthetic.conditions import training_conditions
+from signet.studies.synthetic.random_network import random_network
 
 __all__ = ["time_pass", "time_training", "peak_rss_mb"]
 
@@ -39,7 +39,7 @@ def time_pass(n_nodes: int, edges_per_node: float = 10.0, batch_size: int = 3,
                            seed=seed)
     with torch.no_grad():
         w = model.weights.detach().double().numpy()
-        scale = rho / spectral_radius_of_weights(network, w)
+        scale = rho / spectral_radius(network, w)
         model.weights.mul_(scale)
     model = model.to(device)
     generator = torch.Generator().manual_seed(seed)
@@ -78,7 +78,7 @@ def time_pass(n_nodes: int, edges_per_node: float = 10.0, batch_size: int = 3,
 def time_training(network: Network, recipe, samples: int = 400, ligands_per_sample: int = 5,
                   epochs: int = 5, seed: int = 0, progress: bool = False) -> dict:
     """Seconds per epoch of ``train`` on synthetic data made by a random reference model."""
-    from .train import model_from_recipe, train
+    from signet.training import model_from_recipe, train
 
     reference = model_from_recipe(network, recipe, seed=seed + 1000)
     ligands = training_conditions(network.ligands, samples, ligands_per_sample, seed=seed)

@@ -15,14 +15,14 @@ __all__ = ["main"]
 
 
 def _network(args):
-    from .network import Network
+    from signet.core.network import Network
 
     return Network.from_files(args.network, args.annotation)
 
 
 def _model_with_parameters(args, network, steps):
-    from .io import read_parameters
-    from .model import SignalingModel
+    from signet.core.model import SignalingModel
+    from signet.io import read_parameters
 
     model = SignalingModel(network, steps=steps, tol=args.tol)
     model.load_parameters_table(read_parameters(args.parameters), path=args.parameters)
@@ -30,7 +30,7 @@ def _model_with_parameters(args, network, steps):
 
 
 def cmd_simulate(args):
-    from .io import read_conditions, write_conditions
+    from signet.io import read_conditions, write_conditions
 
     network = _network(args)
     ligands = read_conditions(args.ligands, "ligand")
@@ -42,8 +42,8 @@ def cmd_simulate(args):
 
 
 def cmd_train(args):
-    from .io import read_conditions
-    from .train import Recipe, model_from_recipe, train
+    from signet.io import read_conditions
+    from signet.training import Recipe, model_from_recipe, train
 
     recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, batch_size=args.batch_size,
                                               checkpoint_every=args.checkpoint_every)
@@ -62,8 +62,8 @@ def cmd_train(args):
 
 
 def cmd_knockout(args):
-    from .io import atomic_write, read_conditions
-    from .knockout import knockout
+    from signet.core.knockout import knockout
+    from signet.io import atomic_write, read_conditions
 
     network = _network(args)
     ligands = read_conditions(args.ligands, "ligand")
@@ -75,7 +75,7 @@ def cmd_knockout(args):
 
 
 def cmd_bench(args):
-    from .bench import time_pass, time_training
+    from signet.bench import time_pass, time_training
 
     if args.random_nodes:
         result = time_pass(args.random_nodes, args.edges_per_node, args.batch_size,
@@ -88,7 +88,7 @@ def cmd_bench(args):
         return
     if not (args.network and args.annotation):
         raise SystemExit("signet bench: give --random-nodes N, or --network and --annotation")
-    from .train import Recipe
+    from signet.training import Recipe
 
     network = _network(args)
     recipe = Recipe.load(args.recipe).replace(batch_size=args.batch_size)
@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    from .errors import SignetError
+    from signet.errors import SignetError
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -1,0 +1,208 @@
+"""The signaling model: input projection, the recurrent network at steady state, and the
+output projection.
+
+    b_in   = scatter(u * input_scale)          u: ligand concentrations (samples x ligands)
+    x_ss   = steady state of x = f(A x + b + b_in [+ noise])
+    y_hat  = projection * x_ss[:, TFs]
+
+Input scale starts at 3 (frozen by default), the projection at 1.2 (frozen or trainable).
+Initialisation (the paper's): w = sign * (0.1 + U(0, 0.1)), then all weights scaled so that
+rho(A) = 0.8; b = 0.001, except 1 for nodes whose every input is inhibitory. Edges of unknown
+sign start positive (``unknown_sign="positive"``, what the reference code does) or with a
+random sign (``"random"``). The choice matters on networks with many unsigned edges: on the
+macrophage network (65 % unsigned) random signs left 105-415 of the 1128 nodes below zero in
+every condition, where the leak slope of 0.01 all but stops their gradients
+(docs/results-macrophage.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from signet.core.network import Network
+from signet.errors import SignetInputError
+from signet.solver.steady_state import SteadyStateSolver, steady_state
+
+__all__ = ["SignalingModel", "INPUT_SCALE", "PROJECTION_SCALE"]
+
+INPUT_SCALE = 3.0
+PROJECTION_SCALE = 1.2
+
+
+class SignalingModel(torch.nn.Module):
+    """LEMBAS-style signaling RNN on a prior-knowledge network.
+
+    Parameters: ``weights`` (one per edge slot), ``bias`` (one per node), ``input_scale`` (one
+    per ligand), ``projection`` (one per TF).
+    """
+
+    def __init__(self, network: Network, *, steps: int = 150, tol: float = 1e-6,
+                 activation: str = "MML", projection_trainable: bool = False,
+                 input_trainable: bool = False, dtype=torch.float64, backend: str = "auto",
+                 seed: int | None = 0, init_rho: float = 0.8, unknown_sign: str = "positive"):
+        super().__init__()
+        if unknown_sign not in ("positive", "random"):
+            raise ValueError(f"unknown_sign must be 'positive' or 'random', not {unknown_sign!r}")
+        self.unknown_sign = unknown_sign
+        self.network = network
+        self.solver = SteadyStateSolver(network, activation=activation, steps=steps, tol=tol,
+                                        backend=backend)
+        self.register_buffer("ligand_index", torch.as_tensor(network.ligand_index))
+        self.register_buffer("tf_index", torch.as_tensor(network.tf_index))
+        self.register_buffer("signs", torch.as_tensor(network.signs.astype(np.float64),
+                                                      dtype=dtype))
+        self.weights = torch.nn.Parameter(torch.zeros(network.n_edges, dtype=dtype))
+        self.bias = torch.nn.Parameter(torch.zeros(network.n_nodes, dtype=dtype))
+        self.input_scale = torch.nn.Parameter(
+            torch.full((len(network.ligands),), INPUT_SCALE, dtype=dtype),
+            requires_grad=input_trainable)
+        self.projection = torch.nn.Parameter(
+            torch.full((len(network.tfs),), PROJECTION_SCALE, dtype=dtype),
+            requires_grad=projection_trainable)
+        self.last_info = None
+        self.initialise(seed=seed, rho=init_rho)
+
+    # ---- set-up ------------------------------------------------------------------------
+    @torch.no_grad()
+    def initialise(self, seed: int | None = 0, rho: float = 0.8):
+        """The paper's initialisation (see the module docstring)."""
+        from signet.spectral import spectral_radius
+
+        generator = torch.Generator().manual_seed(0 if seed is None else seed)
+        n = self.network.n_edges
+        magnitude = 0.1 + 0.1 * torch.rand(n, generator=generator, dtype=torch.float64)
+        sign = torch.as_tensor(self.network.signs, dtype=torch.float64)
+        if self.unknown_sign == "random":
+            fill = torch.where(torch.rand(n, generator=generator) < 0.5, -1.0, 1.0).double()
+        else:
+            fill = torch.ones(n, dtype=torch.float64)
+        sign = torch.where(sign == 0, fill, sign)
+        weights = sign * magnitude
+        current = spectral_radius(self.network, weights.numpy())
+        if current > 0:
+            weights = weights * (rho / current)
+        self.weights.copy_(weights.to(self.weights.dtype))
+        bias = torch.full((self.network.n_nodes,), 0.001, dtype=torch.float64)
+        bias[torch.as_tensor(self.network.only_inhibited())] = 1.0
+        self.bias.copy_(bias.to(self.bias.dtype))
+
+    @property
+    def dtype(self):
+        return self.weights.dtype
+
+    @property
+    def steps(self) -> int:
+        return self.solver.steps
+
+    # ---- forward -------------------------------------------------------------------------
+    def input_bias(self, ligands: torch.Tensor) -> torch.Tensor:
+        """b_in: ligand inputs scaled and scattered to their nodes (samples x nodes)."""
+        b_in = torch.zeros(ligands.shape[0], self.network.n_nodes, dtype=self.dtype,
+                           device=self.weights.device)
+        return b_in.index_put((torch.arange(ligands.shape[0], device=b_in.device)[:, None],
+                               self.ligand_index[None, :]),
+                              ligands.to(self.dtype) * self.input_scale)
+
+    def forward(self, ligands: torch.Tensor, *, noise: torch.Tensor | None = None,
+                extra_bias: torch.Tensor | None = None):
+        """Return ``(y_hat, x_ss, info)`` for ligand concentrations (samples x ligands).
+
+        ``noise`` and ``extra_bias`` (samples x nodes, or nodes) are added to b + b_in;
+        training uses ``noise``, knock-outs use ``extra_bias``.
+        """
+        total = self.bias + self.input_bias(ligands)
+        if noise is not None:
+            total = total + noise
+        if extra_bias is not None:
+            total = total + extra_bias
+        x, info = steady_state(self.weights, total, self.solver)
+        self.last_info = info
+        return x[:, self.tf_index] * self.projection, x, info
+
+    @torch.no_grad()
+    def simulate(self, ligands: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Predicted TF table and full state table for a ligand table (conditions x ligands)."""
+        u = self.ligand_tensor(ligands)
+        y, x, _ = self(u)
+        tf_table = pd.DataFrame(y.cpu().numpy(), index=ligands.index, columns=self.network.tfs)
+        states = pd.DataFrame(x.cpu().numpy(), index=ligands.index, columns=self.network.nodes)
+        return tf_table, states
+
+    def ligand_tensor(self, ligands: pd.DataFrame) -> torch.Tensor:
+        """Order a ligand table's columns as the model's ligands (missing ligands = 0).
+
+        Unknown columns are an error naming the file (if known) and the column.
+        """
+        known = set(self.network.ligands)
+        for column in ligands.columns:
+            if column not in known:
+                raise SignetInputError(
+                    ligands.attrs.get("path"),
+                    f"{column!r} is not a ligand of the network "
+                    f"(ligands: {', '.join(self.network.ligands[:8])}"
+                    f"{', ...' if len(known) > 8 else ''})", line=1, column=str(column))
+        table = ligands.reindex(columns=self.network.ligands, fill_value=0.0)
+        return torch.as_tensor(table.to_numpy(np.float64), dtype=self.dtype,
+                               device=self.weights.device)
+
+    # ---- parameter table -----------------------------------------------------------------
+    def parameters_table(self) -> pd.DataFrame:
+        """All parameters as the paper's ``Source, Target, Type, Value`` table."""
+        net = self.network
+        w = self.weights.detach().double().cpu().numpy()
+        b = self.bias.detach().double().cpu().numpy()
+        rows = [(net.nodes[s], net.nodes[t], "Weight", float(v))
+                for s, t, v in zip(net.sources, net.targets, w)]
+        rows += [(node, "", "Bias", float(v)) for node, v in zip(net.nodes, b)]
+        rows += [(node, "", "Input", float(v)) for node, v in
+                 zip(net.ligands, self.input_scale.detach().double().cpu().numpy())]
+        rows += [(node, "", "Projection", float(v)) for node, v in
+                 zip(net.tfs, self.projection.detach().double().cpu().numpy())]
+        return pd.DataFrame(rows, columns=["Source", "Target", "Type", "Value"])
+
+    @torch.no_grad()
+    def load_parameters_table(self, table: pd.DataFrame, path=None) -> None:
+        """Set parameters from a ``Source, Target, Type, Value`` table, edge by edge.
+
+        Every row must name a known edge / node; parameters absent from the table keep
+        their current value.
+        """
+        net = self.network
+        path = path or table.attrs.get("path")
+        weights = self.weights.detach().double().cpu().clone()
+        bias = self.bias.detach().double().cpu().clone()
+        scale = self.input_scale.detach().double().cpu().clone()
+        projection = self.projection.detach().double().cpu().clone()
+        ligand_pos = {n: i for i, n in enumerate(net.ligands)}
+        tf_pos = {n: i for i, n in enumerate(net.tfs)}
+        lines = table["line"] if "line" in table.columns else pd.Series(
+            np.arange(2, len(table) + 2), index=table.index)
+        for (source, target, kind, value), line in zip(
+                table[["Source", "Target", "Type", "Value"]].itertuples(index=False, name=None),
+                lines):
+            if kind == "Weight":
+                slot = net.edge_slot.get((source, target))
+                if slot is None:
+                    raise SignetInputError(path, f"weight for unknown edge {source} -> {target}",
+                                           line=int(line))
+                weights[slot] = value
+            elif kind == "Bias":
+                if source not in net.node_index:
+                    raise SignetInputError(path, f"bias for unknown node {source!r}",
+                                           line=int(line), column="Source")
+                bias[net.node_index[source]] = value
+            elif kind == "Input":
+                if source not in ligand_pos:
+                    raise SignetInputError(path, f"input scale for {source!r}, which is not a "
+                                                 "ligand", line=int(line), column="Source")
+                scale[ligand_pos[source]] = value
+            elif kind == "Projection":
+                if source not in tf_pos:
+                    raise SignetInputError(path, f"projection for {source!r}, which is not a TF",
+                                           line=int(line), column="Source")
+                projection[tf_pos[source]] = value
+        for parameter, values in ((self.weights, weights), (self.bias, bias),
+                                  (self.input_scale, scale), (self.projection, projection)):
+            parameter.copy_(values.to(parameter.dtype))

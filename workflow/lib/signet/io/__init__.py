@@ -1,0 +1,25 @@
+"""Input and output: the paper's file formats (``formats``), atomic writes, checkpoints,
+and checked downloads with a manifest (``download``)."""
+
+from signet.io.formats import (
+    ANNOTATION_COLUMNS,
+    NETWORK_COLUMNS,
+    PARAMETER_COLUMNS,
+    PARAMETER_TYPES,
+    atomic_write,
+    load_checkpoint,
+    read_annotation,
+    read_conditions,
+    read_network,
+    read_parameters,
+    save_checkpoint,
+    write_annotation,
+    write_conditions,
+    write_network,
+    write_parameters,
+)
+
+__all__ = ["ANNOTATION_COLUMNS", "NETWORK_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
+           "atomic_write", "load_checkpoint", "read_annotation", "read_conditions",
+           "read_network", "read_parameters", "save_checkpoint", "write_annotation",
+           "write_conditions", "write_network", "write_parameters"]

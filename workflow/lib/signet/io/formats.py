@@ -1,0 +1,282 @@
+"""The paper's file formats: read, validate and write.
+
+* network ``*-Model.tsv``: ``source, target, direction, stimulation, inhibition, sources, references``
+* annotation ``*-Annotation.tsv``: ``code, name, TF, ligand`` (booleans in any case)
+* condition tables (ligand inputs, TF outputs): conditions as rows, the first column holds the
+  condition names, one column per ligand / TF
+* parameter table: ``Source, Target, Type, Value`` with Type in Weight, Bias, Projection, Input;
+  values are written with 17 significant digits so that float64 round-trips exactly
+* checkpoints: a plain dict of tensors and builtins, saved with ``torch.save`` and loaded with
+  ``weights_only=True``
+
+Every reader validates what it reads and raises :class:`signet.errors.SignetInputError` naming
+the file, the line (header = line 1) and/or the column. Every writer writes to a temporary file
+beside the target and renames it, so a failure never leaves a partial output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from signet.errors import SignetInputError
+
+__all__ = [
+    "NETWORK_COLUMNS", "ANNOTATION_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
+    "read_network", "write_network", "read_annotation", "write_annotation",
+    "read_conditions", "write_conditions", "read_parameters", "write_parameters",
+    "save_checkpoint", "load_checkpoint", "atomic_write",
+]
+
+NETWORK_COLUMNS = ["source", "target", "direction", "stimulation", "inhibition", "sources",
+                   "references"]
+NETWORK_REQUIRED = ["source", "target", "stimulation", "inhibition"]
+ANNOTATION_COLUMNS = ["code", "name", "TF", "ligand"]
+ANNOTATION_REQUIRED = ["code", "TF", "ligand"]
+PARAMETER_COLUMNS = ["Source", "Target", "Type", "Value"]
+PARAMETER_TYPES = ("Weight", "Bias", "Projection", "Input")
+
+_TRUE = {"true", "t", "1", "yes"}
+_FALSE = {"false", "f", "0", "no", ""}
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode="w"):
+    """Open a temporary file next to ``path``; rename it onto ``path`` only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_tsv(path, what: str) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise SignetInputError(path, f"{what} file not found")
+    try:
+        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False,
+                            na_filter=False, comment=None)
+    except pd.errors.EmptyDataError:
+        raise SignetInputError(path, f"{what} file is empty; expected a tab-separated table "
+                                     "with a header line") from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise SignetInputError(path, f"cannot parse as tab-separated text: {err}") from None
+    table.columns = [str(c).strip() for c in table.columns]
+    return table
+
+
+def _require_columns(table: pd.DataFrame, required, path, what: str):
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        raise SignetInputError(
+            path, f"{what} is missing column(s) {', '.join(repr(c) for c in missing)}; "
+                  f"found {', '.join(repr(c) for c in table.columns)}", line=1,
+            column=missing[0])
+
+
+def _flags(values: pd.Series, path, column: str) -> np.ndarray:
+    """Parse 0/1 (or true/false) flags, naming the first bad line."""
+    text = values.str.strip().str.lower()
+    good = text.isin(_TRUE | _FALSE)
+    if not good.all():
+        row = int(np.flatnonzero(~good.to_numpy())[0])
+        raise SignetInputError(path, f"expected 0/1 or true/false, got {values.iloc[row]!r}",
+                               line=row + 2, column=column)
+    return text.isin(_TRUE).to_numpy()
+
+
+# ---- network -------------------------------------------------------------------------
+def read_network(path) -> pd.DataFrame:
+    """Read and validate a ``*-Model.tsv`` network table.
+
+    Returns a DataFrame with the file's rows and columns (strings), plus an integer column
+    ``sign`` (+1 stimulation, -1 inhibition, 0 unknown or conflicting) and ``line`` (the line
+    of each edge in the file). Duplicate ``source -> target`` pairs, empty ids and an empty
+    network are errors.
+    """
+    table = _read_tsv(path, "network")
+    _require_columns(table, NETWORK_REQUIRED, path, "network")
+    if len(table) == 0:
+        raise SignetInputError(path, "network has no edges; expected at least one "
+                                     "source -> target row", line=2)
+    for column in ("source", "target"):
+        table[column] = table[column].str.strip()
+        empty = table[column] == ""
+        if empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0])
+            raise SignetInputError(path, "empty node id", line=row + 2, column=column)
+    stim = _flags(table["stimulation"], path, "stimulation")
+    inhib = _flags(table["inhibition"], path, "inhibition")
+    table["sign"] = stim.astype(np.int8) - inhib.astype(np.int8)
+    table["line"] = np.arange(2, len(table) + 2)
+    dup = table.duplicated(["source", "target"], keep=False)
+    if dup.any():
+        rows = table.loc[dup]
+        first = rows.iloc[0]
+        lines = rows.loc[(rows.source == first.source) & (rows.target == first.target), "line"]
+        raise SignetInputError(
+            path, f"duplicate edge {first.source} -> {first.target} on lines "
+                  f"{', '.join(str(v) for v in lines)}; each edge may appear once",
+            line=int(lines.iloc[-1]))
+    for column in NETWORK_COLUMNS:
+        if column not in table.columns:
+            table[column] = "1" if column == "direction" else ""
+    return table
+
+
+def write_network(table: pd.DataFrame, path) -> None:
+    """Write a network table in the paper's column order."""
+    out = table.copy()
+    if "sign" in out.columns:
+        out["stimulation"] = (out["sign"] > 0).astype(int)
+        out["inhibition"] = (out["sign"] < 0).astype(int)
+    for column in NETWORK_COLUMNS:
+        if column not in out.columns:
+            out[column] = 1 if column == "direction" else ""
+    with atomic_write(path) as handle:
+        out[NETWORK_COLUMNS].to_csv(handle, sep="\t", index=False)
+
+
+# ---- annotation ----------------------------------------------------------------------
+def read_annotation(path) -> pd.DataFrame:
+    """Read ``*-Annotation.tsv``: columns code, name, TF, ligand (booleans any case).
+
+    Returns columns ``code, name`` (strings), ``TF, ligand`` (bool) and ``line``.
+    """
+    table = _read_tsv(path, "annotation")
+    _require_columns(table, ANNOTATION_REQUIRED, path, "annotation")
+    table["code"] = table["code"].str.strip()
+    if "name" not in table.columns:
+        table["name"] = table["code"]
+    table["TF"] = _flags(table["TF"], path, "TF")
+    table["ligand"] = _flags(table["ligand"], path, "ligand")
+    table["line"] = np.arange(2, len(table) + 2)
+    dup = table.duplicated("code", keep="first")
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise SignetInputError(path, f"node {table['code'].iloc[row]!r} is annotated twice",
+                               line=row + 2, column="code")
+    both = table["TF"] & table["ligand"]
+    if both.any():
+        row = int(np.flatnonzero(both.to_numpy())[0])
+        raise SignetInputError(path, f"node {table['code'].iloc[row]!r} is marked both TF "
+                                     "and ligand", line=row + 2)
+    return table
+
+
+def write_annotation(table: pd.DataFrame, path) -> None:
+    out = table.copy()
+    for column in ("TF", "ligand"):
+        out[column] = out[column].map(lambda v: "True" if bool(v) else "False")
+    with atomic_write(path) as handle:
+        out[ANNOTATION_COLUMNS].to_csv(handle, sep="\t", index=False)
+
+
+# ---- condition tables ---------------------------------------------------------------
+def read_conditions(path, what: str = "condition") -> pd.DataFrame:
+    """Read a ligand or TF table: conditions as rows, first column = condition names.
+
+    Every value must be a finite number; the error names line and column otherwise.
+    Returns a float64 DataFrame indexed by condition name.
+    """
+    table = _read_tsv(path, f"{what} table")
+    if table.shape[1] < 2:
+        raise SignetInputError(path, f"{what} table needs a condition-name column and at "
+                                     "least one value column", line=1)
+    if len(table) == 0:
+        raise SignetInputError(path, f"{what} table has no conditions", line=2)
+    names = table.iloc[:, 0].str.strip()
+    values = table.iloc[:, 1:]
+    header = list(values.columns)
+    dup_cols = pd.Index(header).duplicated()
+    if dup_cols.any():
+        raise SignetInputError(path, "column appears twice", line=1,
+                               column=header[int(np.flatnonzero(dup_cols)[0])])
+    numeric = values.apply(pd.to_numeric, errors="coerce")
+    bad = numeric.isna().to_numpy() | ~np.isfinite(numeric.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        row, col = (int(v[0]) for v in np.nonzero(bad))
+        raise SignetInputError(path, f"expected a finite number, got {values.iat[row, col]!r}",
+                               line=row + 2, column=header[col])
+    dup = names.duplicated()
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[0])
+        raise SignetInputError(path, f"condition {names.iloc[row]!r} appears twice",
+                               line=row + 2)
+    numeric.index = pd.Index(names.to_numpy(), name=None)
+    numeric.attrs["path"] = str(path)
+    return numeric.astype(np.float64)
+
+
+def write_conditions(table: pd.DataFrame, path) -> None:
+    """Write a condition table (index = condition names) with full float64 precision."""
+    with atomic_write(path) as handle:
+        table.to_csv(handle, sep="\t", float_format="%.17g")
+
+
+# ---- parameter table ----------------------------------------------------------------
+def read_parameters(path) -> pd.DataFrame:
+    """Read a ``Source, Target, Type, Value`` parameter table (Value parsed exactly)."""
+    table = _read_tsv(path, "parameter table")
+    _require_columns(table, PARAMETER_COLUMNS, path, "parameter table")
+    table["line"] = np.arange(2, len(table) + 2)
+    bad_type = ~table["Type"].isin(PARAMETER_TYPES)
+    if bad_type.any():
+        row = int(np.flatnonzero(bad_type.to_numpy())[0])
+        raise SignetInputError(path, f"unknown parameter type {table['Type'].iloc[row]!r}; "
+                                     f"expected one of {', '.join(PARAMETER_TYPES)}",
+                               line=row + 2, column="Type")
+    values = pd.to_numeric(table["Value"], errors="coerce").to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise SignetInputError(path, f"expected a finite number, got {table['Value'].iloc[row]!r}",
+                               line=row + 2, column="Value")
+    # float() of the decimal text is correctly rounded: exact round trip of %.17g output
+    table["Value"] = [float(v) for v in table["Value"]]
+    table["Source"] = table["Source"].str.strip()
+    table["Target"] = table["Target"].str.strip()
+    return table
+
+
+def write_parameters(table: pd.DataFrame, path) -> None:
+    """Write a parameter table; float64 values survive ``read_parameters`` bit for bit."""
+    out = table[PARAMETER_COLUMNS].copy()
+    out["Value"] = [repr(float(v)) for v in out["Value"]]
+    with atomic_write(path) as handle:
+        out.to_csv(handle, sep="\t", index=False)
+
+
+# ---- checkpoints ---------------------------------------------------------------------
+def save_checkpoint(checkpoint: dict, path) -> None:
+    """Save a checkpoint dict (tensors and builtins only) atomically."""
+    with atomic_write(path, "wb") as handle:
+        torch.save(checkpoint, handle)
+
+
+def load_checkpoint(path) -> dict:
+    """Load a checkpoint with ``weights_only=True`` (no arbitrary code is unpickled)."""
+    path = Path(path)
+    if not path.exists():
+        raise SignetInputError(path, "checkpoint not found")
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises several types for a corrupt file
+        raise SignetInputError(path, f"not a readable signet checkpoint ({err.__class__.__name__}: "
+                                     f"{str(err).splitlines()[0] if str(err) else ''})") from None

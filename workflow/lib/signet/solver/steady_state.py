@@ -1,0 +1,207 @@
+"""The steady-state solve and its implicit gradient (the paper's Algorithm 1).
+
+Forward:  x_0 = 0,  x_{k+1} = f(A x_k + b_total),  for at most ``steps`` steps, stopping early
+          when max |x_{k+1} - x_k| < ``tol`` (tol = 0 runs every step).
+Backward: with D = f'(z_ss) (computed from the output, ``slope_from_output(x_ss)``) and
+          G = dL/dx_ss, iterate g_0 = 0, g_{k+1} = clip(D (A^T g_k + G)) with the same step cap
+          and tolerance; clip is identity inside [-c, c] and tanh(g - c) + c above,
+          tanh(g + c) - c below. At convergence g = (I - D A^T)^{-1} D G and
+            dL/db_total = g,      dL/dw_(i<-j) = sum_s g[s, i] x_ss[s, j].
+Only x_ss is saved for the backward pass: memory is O(samples x nodes), independent of the
+number of steps.
+
+Two backends give the same numbers: ``numba`` (fused CSR loops, CPU) and ``torch`` (torch
+sparse CSR products, any device, used on CUDA). ``auto`` picks numba on CPU.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from signet.core.activations import get_activation
+from signet.core.network import Network
+from signet.solver import kernels as _kernels
+
+__all__ = ["SolveInfo", "SteadyStateSolver", "steady_state"]
+
+warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta state")
+
+
+@dataclass
+class SolveInfo:
+    """What a solve did: steps used and final max |change|, forward and backward."""
+
+    steps: int = 0
+    residual: float = float("nan")
+    backward_steps: int = 0
+    backward_residual: float = float("nan")
+
+
+class SteadyStateSolver:
+    """Holds the sparsity structure, activation and solve settings of one network.
+
+    Parameters
+    ----------
+    network : the :class:`~signet.network.Network` (edge slots fix the weight order)
+    activation : ``MML``, ``leakyReLU`` or ``sigmoid``
+    steps : step cap of the forward and the backward iteration
+    tol : early stop on max |change| (0 disables it)
+    clip : threshold of the tanh gradient clipping
+    backend : ``auto``, ``numba`` (CPU) or ``torch``
+    """
+
+    def __init__(self, network: Network, activation: str = "MML", steps: int = 150,
+                 tol: float = 1e-6, clip: float = 1.0, backend: str = "auto"):
+        if backend not in ("auto", "numba", "torch"):
+            raise ValueError(f"backend must be auto, numba or torch, not {backend!r}")
+        self.activation = get_activation(activation)
+        self.activation_code = _kernels.ACTIVATION_CODES[activation]
+        self.steps = int(steps)
+        self.tol = float(tol)
+        self.clip = float(clip)
+        self.backend = backend
+        self.n_nodes = network.n_nodes
+        rowptr, col = network.csr()
+        t_rowptr, t_col, t_slot = network.csr_transposed()
+        index = np.int32 if network.n_edges < 2**31 - 1 else np.int64
+        rowptr, col, t_rowptr, t_col = (a.astype(index) for a in (rowptr, col, t_rowptr, t_col))
+        self.np = dict(rowptr=rowptr, col=col, t_rowptr=t_rowptr, t_col=t_col, t_slot=t_slot,
+                       sources=network.sources.copy(), targets=network.targets.copy())
+        self._torch_cache: dict = {}
+        self._kernels = _kernels.kernels(self.n_nodes)
+
+    # ---- structure on a device --------------------------------------------------------
+    def _structure(self, device):
+        key = str(device)
+        if key not in self._torch_cache:
+            self._torch_cache[key] = {k: torch.as_tensor(v, device=device)
+                                      for k, v in self.np.items()}
+        return self._torch_cache[key]
+
+    def use_numba(self, tensor: torch.Tensor) -> bool:
+        if self.backend == "numba":
+            if tensor.device.type != "cpu":
+                raise ValueError("the numba backend runs on the CPU only")
+            return True
+        return self.backend == "auto" and tensor.device.type == "cpu"
+
+    def _matrix(self, weights, transpose=False):
+        s = self._structure(weights.device)
+        n = self.n_nodes
+        if transpose:
+            return torch.sparse_csr_tensor(s["t_rowptr"], s["t_col"], weights[s["t_slot"]],
+                                           (n, n), check_invariants=False)
+        return torch.sparse_csr_tensor(s["rowptr"], s["col"], weights, (n, n),
+                                       check_invariants=False)
+
+    # ---- forward ---------------------------------------------------------------------
+    def forward(self, weights: torch.Tensor, bias: torch.Tensor):
+        """Solve for x_ss (samples x nodes) with bias (samples x nodes); no autograd."""
+        if self.use_numba(weights):
+            w = weights.detach().numpy()
+            b = np.ascontiguousarray(bias.detach().numpy().T)
+            x, used, residual = self._kernels[0](
+                self.np["rowptr"], self.np["col"], w, b, self.activation_code, self.steps,
+                self.tol)
+            return torch.from_numpy(np.ascontiguousarray(x.T)), int(used), float(residual)
+        return self._forward_torch(weights.detach(), bias.detach())
+
+    def _forward_torch(self, weights, bias, check_every: int = 5):
+        matrix = self._matrix(weights)
+        b = bias.T.contiguous()
+        x = torch.zeros_like(b)
+        f = self.activation.value
+        used, residual = 0, float("nan")
+        for k in range(self.steps):
+            x_next = f(matrix @ x + b)
+            used = k + 1
+            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
+                residual = float((x_next - x).abs().max())
+                x = x_next
+                if residual < self.tol:
+                    break
+            else:
+                if used == self.steps:
+                    residual = float((x_next - x).abs().max())
+                x = x_next
+        return x.T.contiguous(), used, residual
+
+    # ---- backward --------------------------------------------------------------------
+    def backward(self, weights: torch.Tensor, x: torch.Tensor, grad_x: torch.Tensor):
+        """Return (dL/dweights, dL/dbias, steps, residual) from x_ss and dL/dx_ss."""
+        slope = self.activation.slope_from_output(x)
+        if self.use_numba(weights):
+            w = weights.detach().numpy()
+            slope_t = np.ascontiguousarray(slope.numpy().T)
+            grad_t = np.ascontiguousarray(grad_x.detach().numpy().T)
+            x_t = np.ascontiguousarray(x.numpy().T)
+            g, used, residual = self._kernels[1](
+                self.np["t_rowptr"], self.np["t_col"], w[self.np["t_slot"]], slope_t, grad_t,
+                self.steps, self.tol, self.clip)
+            grad_w = self._kernels[2](self.np["sources"], self.np["targets"], g, x_t)
+            return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g.T)),
+                    int(used), float(residual))
+        return self._backward_torch(weights.detach(), x, slope, grad_x.detach())
+
+    def _backward_torch(self, weights, x, slope, grad_x, check_every: int = 5):
+        matrix_t = self._matrix(weights, transpose=True)
+        d = slope.T.contiguous()
+        G = grad_x.T.contiguous()
+        g = torch.zeros_like(G)
+        c = self.clip
+        used, residual = 0, float("nan")
+        for k in range(self.steps):
+            v = d * (matrix_t @ g + G)
+            g_next = torch.where(v > c, torch.tanh(v - c) + c,
+                                 torch.where(v < -c, torch.tanh(v + c) - c, v))
+            used = k + 1
+            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
+                residual = float((g_next - g).abs().max())
+                g = g_next
+                if residual < self.tol:
+                    break
+            else:
+                if used == self.steps:
+                    residual = float((g_next - g).abs().max())
+                g = g_next
+        s = self._structure(weights.device)
+        grad_w = (g[s["targets"]] * x.T[s["sources"]]).sum(dim=1)
+        return grad_w, g.T.contiguous(), used, residual
+
+
+class _SteadyState(torch.autograd.Function):
+    """Autograd wrapper: forward = fixed-point solve, backward = Algorithm 1.
+
+    Saves only (weights, x_ss). See the module docstring for the math.
+    """
+
+    @staticmethod
+    def forward(ctx, weights, bias, solver, info):
+        x, used, residual = solver.forward(weights, bias)
+        x = x.to(device=bias.device)
+        info.steps, info.residual = used, residual
+        ctx.solver, ctx.info = solver, info
+        ctx.save_for_backward(weights, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_x):
+        weights, x = ctx.saved_tensors
+        grad_w, grad_b, used, residual = ctx.solver.backward(weights, x, grad_x)
+        ctx.info.backward_steps, ctx.info.backward_residual = used, residual
+        return grad_w, grad_b, None, None
+
+
+def steady_state(weights: torch.Tensor, bias: torch.Tensor, solver: SteadyStateSolver):
+    """Differentiable steady state ``x_ss`` (samples x nodes) and its :class:`SolveInfo`.
+
+    ``weights`` has one entry per edge slot, ``bias`` is b + b_in per sample
+    (samples x nodes). The info's backward fields are filled when autograd runs backward.
+    """
+    info = SolveInfo()
+    x = _SteadyState.apply(weights, bias, solver, info)
+    return x, info

@@ -1,0 +1,211 @@
+"""Leading eigen-triples of the transition matrix T = diag(f') A.
+
+``leading_eigen_exact`` (dense LAPACK for small matrices, ARPACK otherwise),
+``leading_eigen_arpack`` and :class:`LeadingEigenTracker`, a warm-started block (subspace)
+iteration with Rayleigh-Ritz extraction that needs only a few sparse products per call once
+warm, and falls back to ARPACK when it does not converge.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse
+import scipy.sparse.linalg
+
+__all__ = ["Eigen", "leading_eigen_exact", "leading_eigen_arpack", "LeadingEigenTracker"]
+
+DENSE_LIMIT = 600
+
+
+@dataclass
+class Eigen:
+    """Leading eigen-triple of T: value, right vector v, left vector w (T^T w = value w)."""
+
+    value: complex
+    right: np.ndarray
+    left: np.ndarray
+    iterations: int = 0
+    method: str = ""
+
+    @property
+    def rho(self) -> float:
+        return abs(self.value)
+
+
+def _as_sparse(T) -> scipy.sparse.csr_matrix:
+    return T if scipy.sparse.issparse(T) else scipy.sparse.csr_matrix(np.asarray(T))
+
+
+def _match_left(value, left_values, left_vectors):
+    """Pick the left eigenvector of ``value`` (conjugating if it belongs to conj(value))."""
+    diffs = np.abs(left_values - value)
+    diffs_conj = np.abs(np.conj(left_values) - value)
+    i, j = int(np.argmin(diffs)), int(np.argmin(diffs_conj))
+    if diffs[i] <= diffs_conj[j]:
+        return left_vectors[:, i]
+    return np.conj(left_vectors[:, j])
+
+
+def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
+    """Leading eigen-triple by ARPACK ``eigs``, optionally warm-started."""
+    sparse = _as_sparse(T).astype(np.float64)
+    n = sparse.shape[0]
+    k = 1 if n > 3 else 0
+    if k == 0:
+        return leading_eigen_exact(T)
+    # a fixed start vector keeps ARPACK (and so training) deterministic
+    start = np.random.default_rng(n).uniform(0.5, 1.5, n)
+    v0 = start if right0 is None else np.real(right0) + np.imag(right0)
+    u0 = start if left0 is None else np.real(left0) + np.imag(left0)
+    try:
+        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
+        lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
+                                                     which="LM", v0=u0)
+    except scipy.sparse.linalg.ArpackNoConvergence:
+        # leading eigenvalues of (nearly) equal modulus can stall ARPACK with k = 1: retry
+        # with a larger Krylov space, and solve densely as the last resort
+        try:
+            ncv = min(n - 1, 80)
+            values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0,
+                                                     ncv=ncv, maxiter=50 * n)
+            lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
+                                                         which="LM", v0=u0, ncv=ncv,
+                                                         maxiter=50 * n)
+        except scipy.sparse.linalg.ArpackNoConvergence:
+            dense = sparse.toarray()
+            values, left, right = scipy.linalg.eig(dense, left=True, right=True)
+            i = int(np.argmax(np.abs(values)))
+            return Eigen(complex(values[i]), right[:, i], np.conj(left[:, i]), method="dense")
+    value = complex(values[0])
+    return Eigen(value, right[:, 0], _match_left(value, lvalues, lvectors), method="arpack")
+
+
+def leading_eigen_exact(T) -> Eigen:
+    """Leading eigen-triple by dense ``eig`` (n <= 600) or ARPACK ``eigs`` (reference)."""
+    n = T.shape[0]
+    if n <= DENSE_LIMIT or n < 8:
+        dense = T.toarray() if scipy.sparse.issparse(T) else np.asarray(T, dtype=np.float64)
+        values, left, right = scipy.linalg.eig(dense, left=True, right=True)
+        i = int(np.argmax(np.abs(values)))
+        # scipy's left vectors satisfy vl^H T = lambda vl^H; we want w^T T = lambda w^T
+        return Eigen(complex(values[i]), right[:, i], np.conj(left[:, i]), method="dense")
+    return leading_eigen_arpack(T)
+
+
+class LeadingEigenTracker:
+    """Warm-started block iteration for the leading eigen-triple of a slowly changing T.
+
+    Keeps an orthonormal basis of the dominant invariant subspace of T (right) and of T^T
+    (left) between calls. Each call applies ``iterations`` steps of ``Q <- orth(T Q)`` and
+    extracts the leading Ritz pair (Rayleigh-Ritz on the block). Over a training run the warm
+    start accumulates iterations, so the estimate follows T closely at a fraction of the cost
+    of a cold ARPACK solve. If the relative residual ||T v - lambda v|| / |lambda| is still
+    above ``fallback_residual`` (T changed abruptly), it falls back to ARPACK and restarts
+    from its answer. ``last_residual`` holds the residual of the last call.
+
+    ``key`` (e.g. the training condition whose steady state gave T) keeps one warm start per
+    key: training evaluates rho at a different condition every batch, and the T of two
+    conditions differ far more than the T of one condition between two epochs. Without keys
+    the warm start comes from the previous call, whatever its condition; on the macrophage
+    network that missed the residual check in 60 % of the calls, each then paying for an
+    ARPACK solve. Keyed bases are kept up to ``memory_mb`` (least recently used dropped
+    first); a new key starts from the most recent basis.
+
+    A call whose residual misses the check first runs up to ``extra_rounds`` more rounds of
+    ``iterations`` steps before falling back (a round costs a small fraction of an ARPACK
+    solve: about 3 ms against 44 ms on the 1128-node macrophage network).
+    """
+
+    def __init__(self, block: int = 16, iterations: int = 8, fallback_residual: float = 0.1,
+                 memory_mb: float = 256.0, extra_rounds: int = 2):
+        self.block = block
+        self.iterations = iterations
+        self.extra_rounds = extra_rounds
+        self.fallback_residual = fallback_residual
+        self.memory_mb = memory_mb
+        self.right_basis = None
+        self.left_basis = None
+        self.keyed: OrderedDict = OrderedDict()  # key -> (right basis, left basis)
+        self.last_residual = float("nan")
+        self.fallbacks = 0
+
+    def _remember(self, key):
+        if key is None or self.right_basis is None:
+            return
+        self.keyed[key] = (self.right_basis, self.left_basis)
+        self.keyed.move_to_end(key)
+        per_key = 2 * self.right_basis.nbytes
+        while len(self.keyed) > 1 and len(self.keyed) * per_key > self.memory_mb * 2**20:
+            self.keyed.popitem(last=False)
+
+    def _ritz(self, T, basis):
+        """Iterate, then return (ritz values, ritz vectors, relative residual, new basis)."""
+        for _ in range(self.iterations):
+            basis = np.linalg.qr(T @ basis)[0]
+        image = T @ basis
+        values, vectors = np.linalg.eig(basis.T @ image)
+        i = int(np.argmax(np.abs(values)))
+        vector = basis @ vectors[:, i]
+        residual = np.linalg.norm(image @ vectors[:, i] - values[i] * vector)
+        residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
+        return values, basis @ vectors, float(residual), basis
+
+    def _converge(self, T, basis):
+        """``_ritz`` rounds (at most 1 + extra_rounds) until the residual passes the check."""
+        rounds = 0
+        while True:
+            values, vectors, residual, basis = self._ritz(T, basis)
+            rounds += 1
+            if residual <= self.fallback_residual or rounds > self.extra_rounds:
+                return values, vectors, residual, basis, rounds
+
+    def __call__(self, T, T_transposed=None, key=None) -> Eigen:
+        T = _as_sparse(T)
+        n = T.shape[0]
+        k = min(self.block, n)
+        if n <= 2 * k + 2:  # tiny: dense is exact and cheap
+            return leading_eigen_exact(T)
+        if key is not None and key in self.keyed and self.keyed[key][0].shape[0] == n:
+            self.right_basis, self.left_basis = self.keyed[key]
+        eigen = self._solve(T, T_transposed, n)
+        self._remember(key)
+        return eigen
+
+    def _solve(self, T, T_transposed, n) -> Eigen:
+        if self.right_basis is None or self.right_basis.shape[0] != n:
+            return self._restart(T, None, None, "cold-start")
+        values, vectors, res_r, self.right_basis, rounds_r = self._converge(T, self.right_basis)
+        i = int(np.argmax(np.abs(values)))
+        value, right = values[i], vectors[:, i]
+        Tt = T.T.tocsr() if T_transposed is None else T_transposed
+        lvalues, lvectors, res_l, self.left_basis, rounds_l = self._converge(Tt,
+                                                                             self.left_basis)
+        self.last_residual = max(res_r, res_l)
+        if self.last_residual > self.fallback_residual:
+            self.fallbacks += 1
+            return self._restart(T, right, lvectors[:, int(np.argmax(np.abs(lvalues)))],
+                                 "fallback")
+        return Eigen(complex(value), right, _match_left(value, lvalues, lvectors),
+                     iterations=self.iterations * max(rounds_r, rounds_l), method="tracked")
+
+    def _restart(self, T, right0, left0, how):
+        n = T.shape[0]
+        k = min(self.block, n)
+        exact = leading_eigen_arpack(T, right0, left0)
+        self.right_basis = self._seed_basis(exact.right, n, k)
+        self.left_basis = self._seed_basis(exact.left, n, k)
+        self.last_residual = 0.0
+        exact.method = how
+        return exact
+
+    @staticmethod
+    def _seed_basis(vector, n, k):
+        # deterministic filler columns: the warm start is a function of the vector only
+        filler = np.random.default_rng(n).standard_normal((n, k - 2))
+        return np.linalg.qr(np.column_stack([vector.real, vector.imag, filler]))[0]
+
+

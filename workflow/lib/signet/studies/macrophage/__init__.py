@@ -1,0 +1,1 @@
+"""The macrophage study's data chain: BioStudies listing, SDRF, expression, VIPER and the TF table."""

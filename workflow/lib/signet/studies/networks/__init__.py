@@ -1,0 +1,1 @@
+"""Reconstruction of the prior-knowledge networks from OmniPath: selection, curation, normalisation, trimming."""

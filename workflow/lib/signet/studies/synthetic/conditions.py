@@ -1,0 +1,129 @@
+"""Synthetic data: the paper's condition-generation protocol.
+
+Condition 0 is the control (no ligand). Condition i (i >= 1) stimulates ligand
+(i - 1) mod #ligands plus ``ligands_per_sample - 1`` other random ligands; concentrations
+are U(0, 1). With N >= #ligands + 1 every ligand is stimulated at least once.
+
+Also the controls of the data-requirement sweep (scrambled TF rows; the recipes of the
+regularisation-only and no-spectral controls) and the random conditions per ligand-count
+level of the complexity analysis (Fig. 4c-d).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["training_conditions", "random_conditions", "CONTROLS",
+           "control_recipe", "levels_conditions", "simulate_training_data", "PAPER_SWEEP_R",
+           "PAPER_CONTROL_R", "PAPER_KNOCKOUT_R", "summary_table"]
+
+
+def training_conditions(ligands: list[str], n_samples: int, ligands_per_sample: int,
+                        seed: int = 0) -> pd.DataFrame:
+    """Ligand table (conditions x ligands) following the paper's training protocol."""
+    rng = np.random.default_rng(seed)
+    n_lig = len(ligands)
+    k = min(ligands_per_sample, n_lig)
+    values = np.zeros((n_samples, n_lig))
+    for i in range(1, n_samples):
+        first = (i - 1) % n_lig
+        others = rng.choice(np.delete(np.arange(n_lig), first), size=k - 1, replace=False)
+        chosen = np.concatenate([[first], others]).astype(int)
+        values[i, chosen] = rng.random(len(chosen))
+    index = [f"condition{i:04d}" for i in range(n_samples)]
+    return pd.DataFrame(values, index=index, columns=list(ligands))
+
+
+def random_conditions(ligands: list[str], n_samples: int, ligands_per_sample: int,
+                      seed: int = 0, prefix: str = "test") -> pd.DataFrame:
+    """Conditions with ``ligands_per_sample`` random ligands each, concentrations U(0, 1)."""
+    rng = np.random.default_rng(seed)
+    n_lig = len(ligands)
+    k = min(ligands_per_sample, n_lig)
+    values = np.zeros((n_samples, n_lig))
+    for i in range(n_samples):
+        chosen = rng.choice(n_lig, size=k, replace=False)
+        values[i, chosen] = rng.random(k)
+    index = [f"{prefix}{i:04d}" for i in range(n_samples)]
+    return pd.DataFrame(values, index=index, columns=list(ligands))
+
+
+CONTROLS = ("mean", "scrambled", "regularisation_only", "no_spectral")
+
+
+def control_recipe(recipe, control: str):
+    """The recipe of a trained control: ``regularisation_only`` sets the fit coefficient to
+    0, ``no_spectral`` the spectral coefficient; ``scrambled`` keeps the recipe (its data
+    differ); ``mean`` trains nothing (None)."""
+    if control not in CONTROLS:
+        raise ValueError(f"control must be one of {', '.join(CONTROLS)}, not {control!r}")
+    if control == "mean":
+        return None
+    changes = {"regularisation_only": {"fit": 0.0}, "no_spectral": {"spectral": 0.0},
+               "scrambled": {}}[control]
+    return recipe.replace(name=f"{recipe.name}-{control}", **changes)
+
+
+def levels_conditions(ligands: list[str], levels, n_samples: int, seed: int = 0
+                      ) -> dict[int, pd.DataFrame]:
+    """``n_samples`` random conditions at each level of simultaneous ligands (Fig. 4c-d)."""
+    return {int(level): random_conditions(ligands, n_samples, int(level), seed=seed + int(level),
+                                          prefix=f"level{int(level)}_")
+            for level in levels}
+
+
+def simulate_training_data(reference_model, n_samples: int, ligands_per_sample: int,
+                           seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Training ligands (the paper's protocol) and the reference model's TF outputs."""
+    ligands = training_conditions(reference_model.network.ligands, n_samples,
+                                  ligands_per_sample, seed=seed)
+    tfs, _ = reference_model.simulate(ligands)
+    return ligands, tfs
+
+
+# the paper's published values (method.md section 5): test r at 5 simultaneous ligands by
+# number of training samples, the controls, and the knock-out r
+PAPER_SWEEP_R = {10: 0.44, 50: 0.80, 100: 0.89, 400: 0.976, 800: 0.984}
+PAPER_CONTROL_R = {"mean": 0.16, "scrambled": 0.10, "regularisation_only": 0.15}
+PAPER_KNOCKOUT_R = 0.80
+
+
+def summary_table(sweep: pd.DataFrame, controls: pd.DataFrame, knockout: dict,
+                  complexity: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per reported number: ``part, samples, ligands, seed, name, ours, paper``.
+
+    ``sweep`` and ``controls`` hold the metrics rows of the points (columns samples, ligands,
+    seed, r, ...; controls also ``control``); ``knockout`` the agreement dict.
+    """
+    rows = []
+    for point in sweep.sort_values(["ligands", "samples", "seed"]).itertuples(index=False):
+        paper = PAPER_SWEEP_R.get(int(point.samples)) if int(point.ligands) == 5 else None
+        for name in ("r", "r_tf_median", "r_condition_median", "internal_state_r"):
+            rows.append({"part": "sweep", "samples": int(point.samples),
+                         "ligands": int(point.ligands), "seed": int(point.seed), "name": name,
+                         "ours": float(getattr(point, name)),
+                         "paper": paper if name == "r" else None})
+    for point in controls.itertuples(index=False):
+        rows.append({"part": "control", "samples": int(point.samples),
+                     "ligands": int(point.ligands), "seed": int(point.seed),
+                     "name": f"{point.control}_r", "ours": float(point.r),
+                     "paper": PAPER_CONTROL_R.get(point.control)})
+    rows.append({"part": "knockout", "samples": knockout.get("samples"),
+                 "ligands": knockout.get("ligands"), "seed": knockout.get("seed"),
+                 "name": "knockout_r", "ours": knockout["r"], "paper": PAPER_KNOCKOUT_R})
+    rows.append({"part": "knockout", "samples": knockout.get("samples"),
+                 "ligands": knockout.get("ligands"), "seed": knockout.get("seed"),
+                 "name": "knockout_sign_agreement", "ours": knockout["sign_agreement"],
+                 "paper": None})
+    if complexity is not None:
+        for level in complexity.itertuples(index=False):
+            for name in ("area", "linear_cv_r", "extrapolation_r"):
+                rows.append({"part": "complexity", "samples": None, "ligands": int(level.level),
+                             "seed": None, "name": name, "ours": float(getattr(level, name)),
+                             "paper": None})
+    table = pd.DataFrame(rows, columns=["part", "samples", "ligands", "seed", "name", "ours",
+                                        "paper"])
+    for column in ("samples", "ligands", "seed"):
+        table[column] = table[column].astype("Int64")
+    return table
