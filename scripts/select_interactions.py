@@ -5,22 +5,23 @@ the network's resources (KEGG; KEGG and InnateDB for the macrophage network)."""
 import logging
 
 from signet.rule_script import run
-from signet.studies.networks import reconstruct as rc
+from signet.studies.networks.select import select_interactions
+from signet.studies.networks.tables import read_interactions, write_edges
 
 
 def main(smk):
     paths = {"omnipath": smk.input.omnipath, "ligand_receptor": smk.input.ligand_receptor,
              "regulons": smk.input.regulons}
-    omnipath = rc.read_interactions(smk.input.omnipath, what="OmniPath interactions")
+    omnipath = read_interactions(smk.input.omnipath, what="OmniPath interactions")
     logging.info("%s: %d interactions", smk.input.omnipath, len(omnipath))
-    sets = rc.select_interactions(
+    sets = select_interactions(
         omnipath,
-        rc.read_interactions(smk.input.ligand_receptor, what="ligand-receptor"),
-        rc.read_interactions(smk.input.regulons, what="regulon"),
+        read_interactions(smk.input.ligand_receptor, what="ligand-receptor"),
+        read_interactions(smk.input.regulons, what="regulon"),
         resources=smk.params.resources, taxon=smk.params.taxon,
         dorothea_levels=smk.params.dorothea_levels, paths=paths)
     for key, table in sets.items():
-        rc.write_edges(table, smk.output[key])
+        write_edges(table, smk.output[key])
         logging.info("%s: %d edges -> %s", key, len(table), smk.output[key])
 
 

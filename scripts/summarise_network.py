@@ -2,15 +2,17 @@
 
 import logging
 
+from signet.io.formats import read_annotation, write_table
 from signet.rule_script import run
-from signet.studies.networks import reconstruct as rc
+from signet.studies.networks.summary import summarise_network
+from signet.studies.networks.tables import read_edges
 
 
 def main(smk):
-    summary = rc.summarise_network(rc.read_edges(smk.input.model),
-                                   rc.read_annotation(smk.input.annotation),
+    summary = summarise_network(read_edges(smk.input.model),
+                                   read_annotation(smk.input.annotation),
                                    smk.wildcards.name)
-    rc.write_table(summary, smk.output.summary)
+    write_table(summary, smk.output.summary)
     logging.info("%s", summary.iloc[0].to_dict())
 
 

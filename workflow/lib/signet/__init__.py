@@ -30,25 +30,40 @@ folds, knock-out rankings). ``studies`` holds the paper's studies; the core neve
 docs/architecture.md draws the layers.
 """
 
-from signet.core import Network, SignalingModel, knockout  # noqa: I001
+import importlib
+
 from signet.errors import SignetError, SignetInputError
-from signet.eval.metrics import pearson
-from signet.io import (
-    read_annotation,
-    read_conditions,
-    read_network,
-    read_parameters,
-    write_conditions,
-    write_parameters,
-)
-from signet.solver import steady_state
-from signet.spectral import spectral_radius
-from signet.training import PRESETS, Recipe, model_from_recipe, train
 
 __version__ = "0.1.0"
 
+#: public name -> the module that defines it. Imported on first use (PEP 562), so that
+#: ``import signet.studies.networks`` (the network rules' small environment) or
+#: ``import signet.io`` does not load torch and numba.
+_EXPORTS = {
+    "Network": "signet.core", "SignalingModel": "signet.core", "knockout": "signet.core",
+    "pearson": "signet.eval.metrics",
+    "read_annotation": "signet.io", "read_conditions": "signet.io", "read_network": "signet.io",
+    "read_parameters": "signet.io", "write_conditions": "signet.io",
+    "write_parameters": "signet.io",
+    "steady_state": "signet.solver", "spectral_radius": "signet.spectral",
+    "PRESETS": "signet.training", "Recipe": "signet.training",
+    "model_from_recipe": "signet.training", "train": "signet.training",
+}
 
-def simulate(model: SignalingModel, ligands):
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'signet' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+def simulate(model, ligands):
     """``(tfs, states)``: TF activities and every node's steady state, conditions as rows."""
     return model.simulate(ligands)
 

@@ -8,18 +8,23 @@ from signet.io.formats import (
     PARAMETER_TYPES,
     atomic_write,
     load_checkpoint,
+    parse_flags,
     read_annotation,
     read_conditions,
     read_network,
     read_parameters,
+    read_tsv,
+    require_columns,
     save_checkpoint,
     write_annotation,
     write_conditions,
     write_network,
     write_parameters,
+    write_table,
 )
 
 __all__ = ["ANNOTATION_COLUMNS", "NETWORK_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
-           "atomic_write", "load_checkpoint", "read_annotation", "read_conditions",
-           "read_network", "read_parameters", "save_checkpoint", "write_annotation",
-           "write_conditions", "write_network", "write_parameters"]
+           "atomic_write", "load_checkpoint", "parse_flags", "read_annotation",
+           "read_conditions", "read_network", "read_parameters", "read_tsv", "require_columns",
+           "save_checkpoint", "write_annotation", "write_conditions", "write_network",
+           "write_parameters", "write_table"]

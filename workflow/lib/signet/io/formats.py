@@ -12,6 +12,11 @@
 Every reader validates what it reads and raises :class:`signet.errors.SignetInputError` naming
 the file, the line (header = line 1) and/or the column. Every writer writes to a temporary file
 beside the target and renames it, so a failure never leaves a partial output.
+
+The building blocks are public for the other table formats of the workflow (the network
+reconstruction's edge tables, for one): :func:`read_tsv`, :func:`require_columns`,
+:func:`parse_flags`, :func:`write_table`, :func:`atomic_write`. Only the checkpoint functions
+need torch, and they import it when called, so the table code runs without it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 
 from signet.errors import SignetInputError
 
@@ -31,7 +35,8 @@ __all__ = [
     "NETWORK_COLUMNS", "ANNOTATION_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
     "read_network", "write_network", "read_annotation", "write_annotation",
     "read_conditions", "write_conditions", "read_parameters", "write_parameters",
-    "save_checkpoint", "load_checkpoint", "atomic_write",
+    "save_checkpoint", "load_checkpoint", "atomic_write", "read_tsv", "require_columns",
+    "parse_flags", "write_table",
 ]
 
 NETWORK_COLUMNS = ["source", "target", "direction", "stimulation", "inhibition", "sources",
@@ -44,6 +49,9 @@ PARAMETER_TYPES = ("Weight", "Bias", "Projection", "Input")
 
 _TRUE = {"true", "t", "1", "yes"}
 _FALSE = {"false", "f", "0", "no", ""}
+#: the spellings of a float or missing flag (pandas, OmniPath exports), accepted on request
+_TRUE_LENIENT = _TRUE | {"1.0"}
+_FALSE_LENIENT = _FALSE | {"0.0", "nan", "none"}
 
 
 @contextlib.contextmanager
@@ -65,40 +73,57 @@ def atomic_write(path, mode="w"):
         raise
 
 
-def _read_tsv(path, what: str) -> pd.DataFrame:
+def read_tsv(path, what: str, *, usecols=None) -> pd.DataFrame:
+    """Read a tab-separated table as strings (no NA parsing), header names stripped.
+
+    ``what`` names the table in the error; ``usecols`` as in :func:`pandas.read_csv`. Gzip and
+    xz files are read transparently. A missing, empty or unparsable file is one
+    :class:`SignetInputError` naming the file.
+    """
     path = Path(path)
     if not path.exists():
         raise SignetInputError(path, f"{what} file not found")
     try:
         table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False,
-                            na_filter=False, comment=None)
+                            na_filter=False, usecols=usecols, low_memory=False)
     except pd.errors.EmptyDataError:
         raise SignetInputError(path, f"{what} file is empty; expected a tab-separated table "
                                      "with a header line") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise SignetInputError(path, f"cannot parse as tab-separated text: {err}") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as err:
+        raise SignetInputError(path, f"cannot read {what} as tab-separated text: "
+                                     f"{' '.join(str(err).split())}") from None
     table.columns = [str(c).strip() for c in table.columns]
     return table
 
 
-def _require_columns(table: pd.DataFrame, required, path, what: str):
+def require_columns(table: pd.DataFrame, required, path, what: str) -> None:
+    """Raise a :class:`SignetInputError` at the header naming the first missing column."""
     missing = [c for c in required if c not in table.columns]
     if missing:
         raise SignetInputError(
             path, f"{what} is missing column(s) {', '.join(repr(c) for c in missing)}; "
-                  f"found {', '.join(repr(c) for c in table.columns)}", line=1,
+                  f"found {', '.join(repr(c) for c in table.columns) or 'none'}", line=1,
             column=missing[0])
 
 
-def _flags(values: pd.Series, path, column: str) -> np.ndarray:
-    """Parse 0/1 (or true/false) flags, naming the first bad line."""
-    text = values.str.strip().str.lower()
-    good = text.isin(_TRUE | _FALSE)
+def parse_flags(values: pd.Series, path, column: str, *, lenient: bool = False) -> np.ndarray:
+    """Boolean flags from 0/1 or true/false text (any case; blank is false), naming the first
+    bad line. ``lenient`` also takes ``1.0``/``0.0`` and ``nan``/``none`` (false), the
+    spellings of a float or missing flag in exported tables."""
+    true, false = (_TRUE_LENIENT, _FALSE_LENIENT) if lenient else (_TRUE, _FALSE)
+    text = values.astype(str).str.strip().str.lower()
+    good = text.isin(true | false)
     if not good.all():
         row = int(np.flatnonzero(~good.to_numpy())[0])
         raise SignetInputError(path, f"expected 0/1 or true/false, got {values.iloc[row]!r}",
                                line=row + 2, column=column)
-    return text.isin(_TRUE).to_numpy()
+    return text.isin(true).to_numpy()
+
+
+def write_table(table: pd.DataFrame, path) -> None:
+    """Write a table as TSV without its index, atomically."""
+    with atomic_write(path) as handle:
+        table.to_csv(handle, sep="\t", index=False)
 
 
 # ---- network -------------------------------------------------------------------------
@@ -110,8 +135,8 @@ def read_network(path) -> pd.DataFrame:
     of each edge in the file). Duplicate ``source -> target`` pairs, empty ids and an empty
     network are errors.
     """
-    table = _read_tsv(path, "network")
-    _require_columns(table, NETWORK_REQUIRED, path, "network")
+    table = read_tsv(path, "network")
+    require_columns(table, NETWORK_REQUIRED, path, "network")
     if len(table) == 0:
         raise SignetInputError(path, "network has no edges; expected at least one "
                                      "source -> target row", line=2)
@@ -121,8 +146,8 @@ def read_network(path) -> pd.DataFrame:
         if empty.any():
             row = int(np.flatnonzero(empty.to_numpy())[0])
             raise SignetInputError(path, "empty node id", line=row + 2, column=column)
-    stim = _flags(table["stimulation"], path, "stimulation")
-    inhib = _flags(table["inhibition"], path, "inhibition")
+    stim = parse_flags(table["stimulation"], path, "stimulation")
+    inhib = parse_flags(table["inhibition"], path, "inhibition")
     table["sign"] = stim.astype(np.int8) - inhib.astype(np.int8)
     table["line"] = np.arange(2, len(table) + 2)
     dup = table.duplicated(["source", "target"], keep=False)
@@ -157,15 +182,18 @@ def write_network(table: pd.DataFrame, path) -> None:
 def read_annotation(path) -> pd.DataFrame:
     """Read ``*-Annotation.tsv``: columns code, name, TF, ligand (booleans any case).
 
-    Returns columns ``code, name`` (strings), ``TF, ligand`` (bool) and ``line``.
+    Returns columns ``code, name`` (strings), ``TF, ligand`` (bool) and ``line``; an optional
+    ``receptor`` column (the reconstruction's node tables) is read as bool too.
     """
-    table = _read_tsv(path, "annotation")
-    _require_columns(table, ANNOTATION_REQUIRED, path, "annotation")
+    table = read_tsv(path, "annotation")
+    require_columns(table, ANNOTATION_REQUIRED, path, "annotation")
     table["code"] = table["code"].str.strip()
     if "name" not in table.columns:
         table["name"] = table["code"]
-    table["TF"] = _flags(table["TF"], path, "TF")
-    table["ligand"] = _flags(table["ligand"], path, "ligand")
+    table["TF"] = parse_flags(table["TF"], path, "TF")
+    table["ligand"] = parse_flags(table["ligand"], path, "ligand")
+    if "receptor" in table.columns:  # the node tables of the network reconstruction
+        table["receptor"] = parse_flags(table["receptor"], path, "receptor")
     table["line"] = np.arange(2, len(table) + 2)
     dup = table.duplicated("code", keep="first")
     if dup.any():
@@ -180,12 +208,13 @@ def read_annotation(path) -> pd.DataFrame:
     return table
 
 
-def write_annotation(table: pd.DataFrame, path) -> None:
-    out = table.copy()
-    for column in ("TF", "ligand"):
-        out[column] = out[column].map(lambda v: "True" if bool(v) else "False")
-    with atomic_write(path) as handle:
-        out[ANNOTATION_COLUMNS].to_csv(handle, sep="\t", index=False)
+def write_annotation(table: pd.DataFrame, path, *, columns=ANNOTATION_COLUMNS) -> None:
+    """Write ``columns`` of an annotation (or node) table, booleans as ``True`` / ``False``."""
+    out = table[list(columns)].copy()
+    for column in ("TF", "ligand", "receptor"):
+        if column in out.columns:
+            out[column] = out[column].map(lambda v: "True" if bool(v) else "False")
+    write_table(out, path)
 
 
 # ---- condition tables ---------------------------------------------------------------
@@ -195,7 +224,7 @@ def read_conditions(path, what: str = "condition") -> pd.DataFrame:
     Every value must be a finite number; the error names line and column otherwise.
     Returns a float64 DataFrame indexed by condition name.
     """
-    table = _read_tsv(path, f"{what} table")
+    table = read_tsv(path, f"{what} table")
     if table.shape[1] < 2:
         raise SignetInputError(path, f"{what} table needs a condition-name column and at "
                                      "least one value column", line=1)
@@ -233,8 +262,8 @@ def write_conditions(table: pd.DataFrame, path) -> None:
 # ---- parameter table ----------------------------------------------------------------
 def read_parameters(path) -> pd.DataFrame:
     """Read a ``Source, Target, Type, Value`` parameter table (Value parsed exactly)."""
-    table = _read_tsv(path, "parameter table")
-    _require_columns(table, PARAMETER_COLUMNS, path, "parameter table")
+    table = read_tsv(path, "parameter table")
+    require_columns(table, PARAMETER_COLUMNS, path, "parameter table")
     table["line"] = np.arange(2, len(table) + 2)
     bad_type = ~table["Type"].isin(PARAMETER_TYPES)
     if bad_type.any():
@@ -266,6 +295,8 @@ def write_parameters(table: pd.DataFrame, path) -> None:
 # ---- checkpoints ---------------------------------------------------------------------
 def save_checkpoint(checkpoint: dict, path) -> None:
     """Save a checkpoint dict (tensors and builtins only) atomically."""
+    import torch
+
     with atomic_write(path, "wb") as handle:
         torch.save(checkpoint, handle)
 
@@ -275,6 +306,8 @@ def load_checkpoint(path) -> dict:
     path = Path(path)
     if not path.exists():
         raise SignetInputError(path, "checkpoint not found")
+    import torch
+
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises several types for a corrupt file

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from signet.errors import SignetInputError
-from signet.studies.networks.reconstruct import FLAG_COLUMNS, MODEL_COLUMNS, merge_duplicate_edges
+from signet.studies.networks.normalise import merge_duplicate_edges
+from signet.studies.networks.tables import FLAG_COLUMNS, MODEL_COLUMNS
 
 __all__ = ["CURATION_COLUMNS", "CURATION_ACTIONS", "CURATION_SOURCE", "read_curation",
            "apply_curation"]
