@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from signet.errors import SignetError
+from signet.io.formats import atomic_write
 
 __all__ = ["DownloadError", "MANIFEST_COLUMNS", "fetch", "verify", "read_manifest",
            "sha256sum"]
@@ -126,16 +127,8 @@ def _record(dest: Path, manifest: Path, url: str, digest: str) -> None:
         table = table.loc[table["path"] != row["path"]]
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
         table = table.sort_values("path", kind="stable")
-        fd, tmp = tempfile.mkstemp(prefix=f".{manifest.name}.", suffix=".tmp",
-                                   dir=manifest.parent)
-        try:
-            with os.fdopen(fd, "w") as handle:
-                table[MANIFEST_COLUMNS].to_csv(handle, sep="\t", index=False)
-            os.replace(tmp, manifest)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        with atomic_write(manifest) as handle:
+            table[MANIFEST_COLUMNS].to_csv(handle, sep="\t", index=False)
 
 
 def _mismatch(dest: Path, actual: str, expected: str, origin: str) -> DownloadError:
@@ -186,50 +179,69 @@ def fetch(url: str, dest, manifest, *, sha256: str | None = None, timeout: float
     """
     dest, manifest = Path(dest), Path(manifest)
     if dest.exists():
-        expected, origin = _expected(dest, manifest, sha256)
-        actual = sha256sum(dest)
-        if expected is not None and actual != expected:
-            raise _mismatch(dest, actual, expected, origin)
-        if _expected(dest, manifest, None)[0] is None:
-            _record(dest, manifest, url, actual)
+        _accept_existing(url, dest, manifest, sha256)
         return dest
-
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     tmp = Path(tmp)
     try:
-        digest = hashlib.sha256()
-        size = 0
         with os.fdopen(fd, "wb") as out:
-            try:
-                request = urllib.request.Request(url, headers={"User-Agent": "signet-workflow"})
-                with urllib.request.urlopen(request, timeout=timeout) as response:
-                    announced = response.headers.get("Content-Length")
-                    for chunk in iter(lambda: response.read(_CHUNK), b""):
-                        out.write(chunk)
-                        digest.update(chunk)
-                        size += len(chunk)
-            except urllib.error.HTTPError as err:
-                raise _offline_hint(url, dest, f"HTTP {err.code} {err.reason}",
-                                    config_key) from None
-            except urllib.error.URLError as err:
-                raise _offline_hint(url, dest, err.reason, config_key) from None
-            except (OSError, http.client.HTTPException, ValueError) as err:
-                raise _offline_hint(url, dest, err or type(err).__name__, config_key) from None
-        if announced is not None and announced.isdigit() and int(announced) != size:
-            raise DownloadError(
-                f"{url}: received {size} bytes but the server announced {announced}; "
-                f"the truncated download was discarded, run again (or place a copy at {dest})",
-                path=dest, url=url)
-        actual = digest.hexdigest()
-        if sha256 and actual != sha256.lower():
-            raise DownloadError(
-                f"{url}: downloaded file has checksum {actual[:12]}... but the config expects "
-                f"{sha256.lower()[:12]}...; it was discarded (has the upstream file changed?)",
-                path=dest, url=url)
+            actual, size, announced = _stream(url, out, timeout=timeout,
+                                              hint=lambda reason: _offline_hint(
+                                                  url, dest, reason, config_key))
+        _check_download(url, dest, size=size, announced=announced, actual=actual,
+                        sha256=sha256)
         os.replace(tmp, dest)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     _record(dest, manifest, url, actual)
     return dest
+
+
+def _accept_existing(url: str, dest: Path, manifest: Path, sha256: str | None) -> None:
+    """A file already at ``dest``: check it against what is expected, or record it."""
+    expected, origin = _expected(dest, manifest, sha256)
+    actual = sha256sum(dest)
+    if expected is not None and actual != expected:
+        raise _mismatch(dest, actual, expected, origin)
+    if _expected(dest, manifest, None)[0] is None:
+        _record(dest, manifest, url, actual)
+
+
+def _stream(url: str, out, *, timeout: float, hint) -> tuple[str, int, str | None]:
+    """Copy ``url`` into the open file ``out``; ``(sha256, bytes, Content-Length)``.
+
+    Any network failure becomes ``hint(reason)`` (a :class:`DownloadError`)."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        request = urllib.request.Request(url, headers={"User-Agent": "signet-workflow"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            announced = response.headers.get("Content-Length")
+            for chunk in iter(lambda: response.read(_CHUNK), b""):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+    except urllib.error.HTTPError as err:
+        raise hint(f"HTTP {err.code} {err.reason}") from None
+    except urllib.error.URLError as err:
+        raise hint(err.reason) from None
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        raise hint(err or type(err).__name__) from None
+    return digest.hexdigest(), size, announced
+
+
+def _check_download(url: str, dest: Path, *, size: int, announced: str | None, actual: str,
+                    sha256: str | None) -> None:
+    """A short download (fewer bytes than announced) or a wrong checksum is an error."""
+    if announced is not None and announced.isdigit() and int(announced) != size:
+        raise DownloadError(
+            f"{url}: received {size} bytes but the server announced {announced}; "
+            f"the truncated download was discarded, run again (or place a copy at {dest})",
+            path=dest, url=url)
+    if sha256 and actual != sha256.lower():
+        raise DownloadError(
+            f"{url}: downloaded file has checksum {actual[:12]}... but the config expects "
+            f"{sha256.lower()[:12]}...; it was discarded (has the upstream file changed?)",
+            path=dest, url=url)

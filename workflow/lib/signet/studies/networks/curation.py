@@ -114,65 +114,98 @@ def apply_curation(edges: pd.DataFrame, curation: pd.DataFrame):
     ``applied``, ``not found`` (edit / reverse / remove of an absent edge), or
     ``replaced existing`` (an added edge that was already there: its flags are set).
     Edges added by curation cite ``signet_curation`` and the row's references.
+    Rows apply in file order, each to the result of the rows before it.
     """
     table = merge_duplicate_edges(edges)
-    index = {(s, t): i for i, (s, t) in enumerate(zip(table["source"], table["target"]))}
-    records = table.to_dict("records")
-    alive = [True] * len(records)
-    status = []
-    for row in curation.itertuples(index=False):
-        key = (row.source, row.target)
-        where = index.get(key)
-        if where is not None and not alive[where]:
-            where = None
-        refs = ";".join(f"{CURATION_SOURCE}:{r.strip()}" for r in row.references.split(";")
-                        if r.strip())
-        if row.action == "add":
-            new = {"source": row.source, "target": row.target,
-                   "direction": int(row.direction or 1), "stimulation": int(row.stimulation),
-                   "inhibition": int(row.inhibition), "sources": CURATION_SOURCE,
-                   "references": refs}
-            if where is None:
-                index[key] = len(records)
-                records.append(new)
-                alive.append(True)
-                status.append("applied")
-            else:
-                old = records[where]
-                for column in FLAG_COLUMNS:
-                    old[column] = new[column]
-                old["sources"] = _union(old["sources"], CURATION_SOURCE)
-                old["references"] = _union(old["references"], refs)
-                status.append("replaced existing")
-            continue
-        if where is None:
-            status.append("not found")
-            continue
-        edge = records[where]
-        if row.action == "remove":
-            alive[where] = False
-        elif row.action == "edit":
-            for column in FLAG_COLUMNS:
-                value = getattr(row, column)
-                if value != "":
-                    edge[column] = int(value)
-            edge["references"] = _union(edge["references"], refs)
-        elif row.action == "reverse":
-            alive[where] = False
-            flipped = dict(edge, source=edge["target"], target=edge["source"],
-                           references=_union(edge["references"], refs))
-            index[(flipped["source"], flipped["target"])] = len(records)
-            records.append(flipped)
-            alive.append(True)
-        status.append("applied")
-    kept = [r for r, a in zip(records, alive) if a]
-    out = pd.DataFrame(kept, columns=MODEL_COLUMNS) if kept else table.iloc[:0].copy()
-    for column in FLAG_COLUMNS:
-        out[column] = out[column].astype(np.int8)
-    out = merge_duplicate_edges(out)
+    book = _EdgeBook(table)
+    status = [_ACTIONS[row.action](book, row, _curation_references(row))
+              for row in curation.itertuples(index=False)]
+    out = merge_duplicate_edges(book.table(empty=table.iloc[:0]))
     report = curation.copy()
     report["status"] = status
     return out, report
+
+
+class _EdgeBook:
+    """The edges under curation: records by ``(source, target)``; a removed edge stays in
+    place, marked dead, so that the order of the others is kept."""
+
+    def __init__(self, table: pd.DataFrame):
+        self.records = table.to_dict("records")
+        self.alive = [True] * len(self.records)
+        self.index = {(r["source"], r["target"]): i for i, r in enumerate(self.records)}
+
+    def find(self, key) -> dict | None:
+        where = self.index.get(key)
+        return None if where is None or not self.alive[where] else self.records[where]
+
+    def append(self, record: dict) -> None:
+        self.index[(record["source"], record["target"])] = len(self.records)
+        self.records.append(record)
+        self.alive.append(True)
+
+    def remove(self, key) -> None:
+        self.alive[self.index[key]] = False
+
+    def table(self, *, empty: pd.DataFrame) -> pd.DataFrame:
+        kept = [r for r, a in zip(self.records, self.alive) if a]
+        out = pd.DataFrame(kept, columns=MODEL_COLUMNS) if kept else empty.copy()
+        for column in FLAG_COLUMNS:
+            out[column] = out[column].astype(np.int8)
+        return out
+
+
+def _curation_references(row) -> str:
+    """The row's references, each cited as ``signet_curation:<reference>``."""
+    return ";".join(f"{CURATION_SOURCE}:{r.strip()}" for r in row.references.split(";")
+                    if r.strip())
+
+
+def _add(book: _EdgeBook, row, refs: str) -> str:
+    new = {"source": row.source, "target": row.target, "direction": int(row.direction or 1),
+           "stimulation": int(row.stimulation), "inhibition": int(row.inhibition),
+           "sources": CURATION_SOURCE, "references": refs}
+    old = book.find((row.source, row.target))
+    if old is None:
+        book.append(new)
+        return "applied"
+    for column in FLAG_COLUMNS:
+        old[column] = new[column]
+    old["sources"] = _union(old["sources"], CURATION_SOURCE)
+    old["references"] = _union(old["references"], refs)
+    return "replaced existing"
+
+
+def _remove(book: _EdgeBook, row, refs: str) -> str:
+    if book.find((row.source, row.target)) is None:
+        return "not found"
+    book.remove((row.source, row.target))
+    return "applied"
+
+
+def _edit(book: _EdgeBook, row, refs: str) -> str:
+    edge = book.find((row.source, row.target))
+    if edge is None:
+        return "not found"
+    for column in FLAG_COLUMNS:
+        value = getattr(row, column)
+        if value != "":
+            edge[column] = int(value)
+    edge["references"] = _union(edge["references"], refs)
+    return "applied"
+
+
+def _reverse(book: _EdgeBook, row, refs: str) -> str:
+    edge = book.find((row.source, row.target))
+    if edge is None:
+        return "not found"
+    book.remove((row.source, row.target))
+    book.append(dict(edge, source=edge["target"], target=edge["source"],
+                     references=_union(edge["references"], refs)))
+    return "applied"
+
+
+_ACTIONS = {"add": _add, "remove": _remove, "edit": _edit, "reverse": _reverse}
 
 
 def _union(a: str, b: str) -> str:
