@@ -21,8 +21,30 @@ def main(smk):
     sweep = pd.concat([pd.read_csv(path, sep="\t") for path in smk.input.sweep],
                       ignore_index=True)
     best = int(sweep["r"].to_numpy().argmax())
+    point = sweep.iloc[best]
+    plot_sweep(sweep, smk.output.b)
+    plot_test_fit(read_conditions(smk.input.test_tfs, "TF"),
+                  read_conditions(smk.input.predictions[best], "TF"), point, smk.output.c)
+    plot_per_tf_and_condition(
+        pd.read_csv(smk.input.per_tf[best], sep="\t", index_col=0)["r"].dropna(),
+        pd.read_csv(smk.input.per_condition[best], sep="\t", index_col=0)["r"], smk.output.d)
+    controls = summary[summary["part"] == "control"]
+    plot_controls(controls, control_point(sweep, controls, point), smk.output.e)
+    keys = ["condition", "node", "tf"]
+    merged = pd.read_csv(smk.input.knockout_reference, sep="\t").merge(
+        pd.read_csv(smk.input.knockout_model, sep="\t"), on=keys, suffixes=("_ref", "_model"))
+    plot_knockouts(merged, summary[summary["name"] == "knockout_r"]["ours"].iloc[0],
+                   smk.output.f)
+    log.info("wrote %s", list(smk.output))
 
-    # (b) test r against training samples
+
+def _save(fig, path) -> None:
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+
+
+def plot_sweep(sweep: pd.DataFrame, path) -> None:
+    """(b) test r against training samples, one line per ligand count, the paper's beside."""
     fig, ax = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
     for ligands, part in sweep.groupby("ligands"):
         mean = part.groupby("samples")["r"].mean()
@@ -32,27 +54,24 @@ def main(smk):
     ax.set_xlabel("training conditions")
     ax.set_ylabel("test Pearson r")
     ax.legend(fontsize=8)
-    fig.savefig(smk.output.b, dpi=150)
-    plt.close(fig)
+    _save(fig, path)
 
-    # (c) predicted against reference on the test set, best point
-    reference = read_conditions(smk.input.test_tfs, "TF")
-    predicted = read_conditions(smk.input.predictions[best], "TF").loc[reference.index,
-                                                                       reference.columns]
+
+def plot_test_fit(reference: pd.DataFrame, predicted: pd.DataFrame, point, path) -> None:
+    """(c) predicted against reference TF activity on the test set, at the best point."""
+    predicted = predicted.loc[reference.index, reference.columns]
     fig, ax = plt.subplots(figsize=(4.5, 4.5), layout="constrained")
     ax.scatter(reference.to_numpy().ravel(), predicted.to_numpy().ravel(), s=1, alpha=0.2)
     ax.plot([0, 1.2], [0, 1.2], "k--", lw=0.8)
-    point = sweep.iloc[best]
     ax.set_title(f"{int(point['samples'])} conditions, {int(point['ligands'])} ligands: "
                  f"r = {point['r']:.3f}", fontsize=9)
     ax.set_xlabel("reference TF activity")
     ax.set_ylabel("predicted TF activity")
-    fig.savefig(smk.output.c, dpi=150)
-    plt.close(fig)
+    _save(fig, path)
 
-    # (d) per-TF and per-condition r, best point
-    per_tf = pd.read_csv(smk.input.per_tf[best], sep="\t", index_col=0)["r"].dropna()
-    per_condition = pd.read_csv(smk.input.per_condition[best], sep="\t", index_col=0)["r"]
+
+def plot_per_tf_and_condition(per_tf: pd.Series, per_condition: pd.Series, path) -> None:
+    """(d) histograms of r per TF and r per condition, at the best point."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), layout="constrained")
     axes[0].hist(per_tf, bins=20)
     axes[0].set_xlabel("r per TF (over test conditions)")
@@ -60,17 +79,22 @@ def main(smk):
     axes[1].set_xlabel("r per condition (over TFs)")
     for ax in axes:
         ax.set_ylabel("count")
-    fig.savefig(smk.output.d, dpi=150)
-    plt.close(fig)
+    _save(fig, path)
 
-    # (e) controls against the model at the same point
-    controls = summary[summary["part"] == "control"]
-    same = sweep.iloc[:0]
-    if len(controls):  # the sweep model at the controls' point, else the best one
+
+def control_point(sweep: pd.DataFrame, controls: pd.DataFrame, best):
+    """The sweep model at the controls' point (samples, ligands, seed), else the best one."""
+    if len(controls):
         first = controls.iloc[0]
-        same = sweep[(sweep["samples"] == first["samples"]) & (sweep["ligands"] == first["ligands"])
-                     & (sweep["seed"] == first["seed"])]
-    model = same.iloc[0] if len(same) else point
+        same = sweep[(sweep["samples"] == first["samples"])
+                     & (sweep["ligands"] == first["ligands"]) & (sweep["seed"] == first["seed"])]
+        if len(same):
+            return same.iloc[0]
+    return best
+
+
+def plot_controls(controls: pd.DataFrame, model, path) -> None:
+    """(e) the controls' test r against the model's at the same point, ours beside the paper's."""
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
     names = [f"model ({int(model['samples'])} x {int(model['ligands'])})"] + \
         [n.removesuffix("_r") for n in controls["name"]]
@@ -84,14 +108,11 @@ def main(smk):
     ax.set_ylabel("test Pearson r")
     ax.axhline(0, color="k", lw=0.5)
     ax.legend()
-    fig.savefig(smk.output.e, dpi=150)
-    plt.close(fig)
+    _save(fig, path)
 
-    # (f) knock-outs: predicted against reference delta TF
-    keys = ["condition", "node", "tf"]
-    merged = pd.read_csv(smk.input.knockout_reference, sep="\t").merge(
-        pd.read_csv(smk.input.knockout_model, sep="\t"), on=keys, suffixes=("_ref", "_model"))
-    ko = summary[summary["name"] == "knockout_r"]["ours"].iloc[0]
+
+def plot_knockouts(merged: pd.DataFrame, r: float, path) -> None:
+    """(f) knock-outs: predicted against reference delta TF (``delta_ref``, ``delta_model``)."""
     fig, ax = plt.subplots(figsize=(4.5, 4.5), layout="constrained")
     ax.scatter(merged["delta_ref"], merged["delta_model"], s=1, alpha=0.1)
     low = float(min(merged["delta_ref"].min(), merged["delta_model"].min()))
@@ -99,10 +120,8 @@ def main(smk):
     ax.plot([low, high], [low, high], "k--", lw=0.8)
     ax.set_xlabel("reference delta TF")
     ax.set_ylabel("predicted delta TF")
-    ax.set_title(f"knock-outs: r = {ko:.3f} (paper 0.80)", fontsize=9)
-    fig.savefig(smk.output.f, dpi=150)
-    plt.close(fig)
-    log.info("wrote %s", list(smk.output))
+    ax.set_title(f"knock-outs: r = {r:.3f} (paper 0.80)", fontsize=9)
+    _save(fig, path)
 
 
 run(main, snakemake)  # noqa: F821
