@@ -320,7 +320,7 @@ def get_synthetic_outputs():
     ]
 
 
-# ---- networks stage (issue 4): which network each stage uses ---------------------------
+# ---- networks stage: which network each stage uses ---------------------------------------
 NETWORKS = config["networks"]
 NETWORK_BUILDS = NETWORKS["build"]
 NETWORK_MANIFEST = "resources/MANIFEST.tsv"

@@ -1,4 +1,4 @@
-# The macrophage data (paper Fig. 6, issue 6): ArrayExpress E-GEOD-46903 through BioStudies,
+# The macrophage data (paper Fig. 6): ArrayExpress E-GEOD-46903 through BioStudies,
 # sample selection, expression matrix, DoRothEA/VIPER TF scores per array, and the TF and
 # ligand tables of the 23 conditions. Steps are described in docs/macrophage-data.md.
 #

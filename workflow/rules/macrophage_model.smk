@@ -1,4 +1,4 @@
-# The macrophage model (paper Fig. 6, issue 6): a full fit on all 23 conditions, leave-one-
+# The macrophage model (paper Fig. 6): a full fit on all 23 conditions, leave-one-
 # condition-out cross-validation (one job per left-out condition), the scrambled control
 # (same folds, TF rows permuted by a seeded derangement), knock-outs under TNFa with the fold
 # models, figures 6a-f and a summary beside the paper's numbers. See docs/results-macrophage.md.

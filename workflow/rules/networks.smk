@@ -1,4 +1,4 @@
-# Network reconstruction from OmniPath (issue 4): the KEGG signaling network of the synthetic
+# Network reconstruction from OmniPath: the KEGG signaling network of the synthetic
 # study and the macrophage network. Downloads -> select -> curate -> normalise -> classify ->
 # trim, one script per step, each writing a readable TSV under results/networks/{name}/.
 # The procedure and its choices are in docs/networks.md; the keys in config["networks"] are

@@ -1,4 +1,4 @@
-# The synthetic study (paper Figures 4-5, issue 5): a reference model with non-trivial,
+# The synthetic study (paper Figures 4-5): a reference model with non-trivial,
 # uncorrelated TF outputs, its linear complexity (Fig. 4), the data-requirement sweep (one
 # training job per point of samples x simultaneous ligands x seed, Fig. 5b-d), the controls
 # (Fig. 5e) and knock-outs of the best model against the reference (Fig. 5f).

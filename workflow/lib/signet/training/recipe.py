@@ -173,14 +173,14 @@ PRESETS: dict[str, Recipe] = {
     "macrophage": Recipe(name="macrophage", epochs=5000, steps=100, spectral_precision=1e-6,
                          ligand_bias=1e-3, l2=1e-6, nonzero=1e-6, uniformity=1e-5,
                          projection_trainable=True),
-    # the synthetic study in minutes instead of hours (issue 5; measured in
+    # the synthetic study in minutes instead of hours (measured in
     # docs/performance.md): batch 20 with a 50-epoch warm-up and 1000 epochs, the spectral
     # term every 4th batch, early stopping on a held-out 10 % of the conditions
     "fast": Recipe(name="fast", epochs=1000, batch_size=20, warmup_epochs=50,
                    spectral_every=4, validation_fraction=0.1, validate_every=10,
                    patience=300),
     # the macrophage coefficients on 2000 instead of 5000 epochs, keeping the paper's
-    # 1000-epoch warm-up (issue 6): ~80 CPU s a fold instead of ~5 min; full fit r 0.927
+    # 1000-epoch warm-up: ~80 CPU s a fold instead of ~5 min; full fit r 0.927
     # against the paper recipe's 0.942 (a 400-epoch warm-up gave 0.81, a 200-epoch one with
     # the decay ending at 80 % 0.89; docs/results-macrophage.md). The spectral term stays on
     # every batch: in session 1 (random initial signs) once per epoch let rho drift above 1

@@ -119,12 +119,12 @@ def read_edges(path, *, what: str = "edge table") -> pd.DataFrame:
     return table[MODEL_COLUMNS].copy()
 
 
-def write_edges(edges: pd.DataFrame, path, *, extra=()) -> None:
+def write_edges(edges: pd.DataFrame, path) -> None:
     """Write edges in Model column order (flags as 0/1), atomically."""
     out = edges.copy()
     for column in FLAG_COLUMNS:
         out[column] = out[column].astype(int)
-    write_table(out[MODEL_COLUMNS + list(extra)], path)
+    write_table(out[MODEL_COLUMNS], path)
 
 
 def read_uniprot(path) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -75,7 +75,6 @@ class ReferenceSettings:
     uniform_high: float = 0.99
     check_conditions: int = 200
     log_every: int = 100
-    extra: dict = field(default_factory=dict)
 
     @property
     def rho_target(self) -> float:
