@@ -66,6 +66,14 @@ wildcard_constraints:
     mechanism="|".join(config["figure1"]["mechanisms"]),
 
 
+# ---- paths several rules share ---------------------------------------------------------------
+# the download manifest (path, url, date, size, sha256 of every downloaded input)
+MANIFEST = "resources/MANIFEST.tsv"
+# the macrophage condition tables: written by make_tf_table, read by the model rules
+MACROPHAGE_TFS = "results/macrophage/macrophage-TFs.tsv"
+MACROPHAGE_LIGANDS = "results/macrophage/macrophage-Ligands.tsv"
+
+
 # ---- final outputs per stage ---------------------------------------------------------------
 def get_figure1_outputs():
     return [
@@ -162,8 +170,8 @@ def get_macrophage_regulon(wildcards=None):
 def get_macrophage_outputs():
     """Final outputs of the macrophage data stage (for rule all)."""
     return [
-        "results/macrophage/macrophage-TFs.tsv",
-        "results/macrophage/macrophage-Ligands.tsv",
+        MACROPHAGE_TFS,
+        MACROPHAGE_LIGANDS,
         "results/macrophage/tf-consistency.tsv",
     ]
 
@@ -323,7 +331,6 @@ def get_synthetic_outputs():
 # ---- networks stage: which network each stage uses ---------------------------------------
 NETWORKS = config["networks"]
 NETWORK_BUILDS = NETWORKS["build"]
-NETWORK_MANIFEST = "resources/MANIFEST.tsv"
 NETWORK_DOWNLOADS = {
     "omnipath": "resources/networks/omnipath-interactions.tsv.gz",
     "ligand_receptor": "resources/networks/ligand-receptor.tsv",
@@ -392,7 +399,7 @@ def _download_params(kind):
         "url": entry["url"],
         "sha256": entry.get("sha256") or None,
         "timeout": NETWORKS["downloads"]["timeout"],
-        "manifest": NETWORK_MANIFEST,
+        "manifest": MANIFEST,
         "config_key": f"networks.downloads.{kind}.local",
     }
 

@@ -33,7 +33,7 @@ rule download_macrophage_metadata:
         base_url=config["macrophage"]["biostudies_url"],
         timeout=config["macrophage"]["download_timeout"],
         sha256=config["macrophage"]["sha256"],
-        manifest="resources/MANIFEST.tsv",
+        manifest=MANIFEST,
     conda:
         "../../envs/macrophage.yaml"
     script:
@@ -53,7 +53,7 @@ rule download_macrophage_arrays:
         base_url=config["macrophage"]["biostudies_url"],
         timeout=config["macrophage"]["download_timeout"],
         sha256=config["macrophage"]["sha256"],
-        manifest="resources/MANIFEST.tsv",
+        manifest=MANIFEST,
     conda:
         "../../envs/macrophage.yaml"
     script:
@@ -69,7 +69,7 @@ rule download_macrophage_uniprot:
         kind="uniprot",
         url=config["macrophage"]["uniprot_url"],
         timeout=config["macrophage"]["download_timeout"],
-        manifest="resources/MANIFEST.tsv",
+        manifest=MANIFEST,
     conda:
         "../../envs/macrophage.yaml"
     script:
@@ -102,6 +102,10 @@ rule parse_sdrf:
         time=config["macrophage"]["samples"]["time"],
         differentiation=config["macrophage"]["samples"]["differentiation"],
         columns=config["macrophage"]["samples"]["sdrf_columns"],
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "../../envs/macrophage.yaml"
     script:
@@ -164,8 +168,8 @@ rule make_tf_table:
         sheet=get_macrophage_sample_sheet,
         uniprot=get_macrophage_uniprot,
     output:
-        tfs="results/macrophage/macrophage-TFs.tsv",
-        ligands="results/macrophage/macrophage-Ligands.tsv",
+        tfs=MACROPHAGE_TFS,
+        ligands=MACROPHAGE_LIGANDS,
         quality="results/macrophage/tf-consistency.tsv",
     log:
         "logs/macrophage/make_tf_table.log",
@@ -174,6 +178,10 @@ rule make_tf_table:
         max_replicate_sd=config["macrophage"]["tf_table"]["max_replicate_sd"],
         control=config["macrophage"]["tf_table"]["control"],
         unmapped=config["macrophage"]["tf_table"]["unmapped"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     conda:
         "../../envs/macrophage.yaml"
     script:

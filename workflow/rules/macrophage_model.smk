@@ -116,6 +116,10 @@ rule evaluate_macrophage:
         "logs/macrophage/evaluate_macrophage.log",
     params:
         seeds=config["macrophage"]["model"]["seeds"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
     conda:
         "../../envs/macrophage.yaml"
     script:

@@ -114,6 +114,10 @@ rule curate_network:
         "logs/networks/{name}/curate_network.log",
     wildcard_constraints:
         name=BUILD_NAMES,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     conda:
         "../../envs/networks.yaml"
     script:
@@ -139,6 +143,10 @@ rule normalise_edges:
             "ligand_receptor_sign"
         ],
         exempt_prefixes=NETWORKS["exempt_prefixes"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     conda:
         "../../envs/networks.yaml"
     script:
@@ -159,6 +167,10 @@ rule classify_nodes:
         "logs/networks/{name}/classify_nodes.log",
     wildcard_constraints:
         name=BUILD_NAMES,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     conda:
         "../../envs/networks.yaml"
     script:
@@ -177,6 +189,10 @@ rule trim_network:
         "logs/networks/{name}/trim_network.log",
     wildcard_constraints:
         name=BUILD_NAMES,
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     conda:
         "../../envs/networks.yaml"
     script:
