@@ -22,7 +22,7 @@ wildcard_constraints:
 
 checkpoint list_macrophage_folds:
     input:
-        ligands="results/macrophage/macrophage-Ligands.tsv",
+        ligands=MACROPHAGE_LIGANDS,
     output:
         folds="results/macrophage/loocv/folds.tsv",
     log:
@@ -38,8 +38,8 @@ checkpoint list_macrophage_folds:
 rule train_macrophage_full:
     input:
         unpack(get_macrophage_network),
-        ligands="results/macrophage/macrophage-Ligands.tsv",
-        tfs="results/macrophage/macrophage-TFs.tsv",
+        ligands=MACROPHAGE_LIGANDS,
+        tfs=MACROPHAGE_TFS,
         recipe=get_macrophage_recipe_file,
     output:
         parameters="results/macrophage/full/seed~{seed}/parameters.tsv",
@@ -68,8 +68,8 @@ rule train_macrophage_full:
 rule train_macrophage_fold:
     input:
         unpack(get_macrophage_network),
-        ligands="results/macrophage/macrophage-Ligands.tsv",
-        tfs="results/macrophage/macrophage-TFs.tsv",
+        ligands=MACROPHAGE_LIGANDS,
+        tfs=MACROPHAGE_TFS,
         recipe=get_macrophage_recipe_file,
     output:
         parameters="results/macrophage/{control}/{fold}/seed~{seed}/parameters.tsv",
@@ -101,7 +101,7 @@ rule train_macrophage_fold:
 
 rule evaluate_macrophage:
     input:
-        tfs="results/macrophage/macrophage-TFs.tsv",
+        tfs=MACROPHAGE_TFS,
         folds="results/macrophage/loocv/folds.tsv",
         full=get_macrophage_full_files("predictions.tsv"),
         loocv=lambda wildcards: get_macrophage_fold_files("loocv", "predictions.tsv"),
@@ -129,7 +129,7 @@ rule evaluate_macrophage:
 rule knockout_macrophage:
     input:
         unpack(get_macrophage_network),
-        ligands="results/macrophage/macrophage-Ligands.tsv",
+        ligands=MACROPHAGE_LIGANDS,
         folds="results/macrophage/loocv/folds.tsv",
         parameters=get_macrophage_knockout_models,
     output:
@@ -176,7 +176,7 @@ rule summarise_macrophage:
 rule plot_macrophage_figures:
     input:
         unpack(get_macrophage_network),
-        tfs="results/macrophage/macrophage-TFs.tsv",
+        tfs=MACROPHAGE_TFS,
         fit="results/macrophage/evaluation/fit.tsv",
         loocv="results/macrophage/evaluation/loocv.tsv",
         per_condition="results/macrophage/evaluation/per-condition.tsv",
