@@ -15,18 +15,53 @@ def _run(*args):
     return result.stdout
 
 
+def _numpy_toy(parameters_path, ligands: pd.DataFrame, knocked=None, steps=150):
+    """TF activities of the toy network from its parameter table, in plain numpy:
+    x <- MML(A x + b + input * u) for ``steps`` steps, y = projection * x[TF];
+    ``knocked`` adds -5 to that node's bias (the knock-out)."""
+    table = pd.read_csv(parameters_path, sep="\t", keep_default_na=False)
+    nodes = sorted(set(table["Source"]) | set(table["Target"]) - {""})
+    at = {node: i for i, node in enumerate(nodes)}
+    A, b = np.zeros((len(nodes), len(nodes))), np.zeros(len(nodes))
+    b_in = np.zeros((len(ligands), len(nodes)))
+    projection = {}
+    for source, target, kind, value in table.itertuples(index=False):
+        if kind == "Weight":
+            A[at[target], at[source]] = value
+        elif kind == "Bias":
+            b[at[source]] = value
+        elif kind == "Input":
+            b_in[:, at[source]] = value * ligands[source].to_numpy()
+        elif kind == "Projection":
+            projection[source] = value
+    if knocked is not None:
+        b[at[knocked]] -= 5.0
+    out = {}
+    for row in range(len(ligands)):
+        x = np.zeros(len(nodes))
+        for _ in range(steps):
+            z = A @ x + b + b_in[row]
+            x = np.where(z < 0, 0.01 * z, np.where(z <= 0.5, z, 1 - 0.25 / np.maximum(z, 0.5)))
+        out[ligands.index[row]] = {tf: p * x[at[tf]] for tf, p in projection.items()}
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
 def test_simulate_train_knockout_round_trip(tmp_path, toy_paths):
     ligands = pd.DataFrame({"L2": [0.0, 1.0, 0.3], "L1": [0.0, 0.5, 0.9]},
                            index=["ctrl", "both", "mix"])
     ligands.to_csv(tmp_path / "lig.tsv", sep="\t")
     net = ["--network", toy_paths["network"], "--annotation", toy_paths["annotation"]]
     _run("simulate", *net, "--parameters", toy_paths["parameters"], "--ligands",
-         tmp_path / "lig.tsv", "--output", tmp_path / "tf.tsv", "--states", tmp_path / "x.tsv")
+         tmp_path / "lig.tsv", "--output", tmp_path / "tf.tsv", "--states", tmp_path / "x.tsv",
+         "--tol", 0)
     tf = read_conditions(tmp_path / "tf.tsv")
     states = read_conditions(tmp_path / "x.tsv")
     assert list(tf.index) == ["ctrl", "both", "mix"] and list(tf.columns) == ["T1"]
-    # values are projection (1.3, from the table) x steady state of T1
-    assert np.allclose(tf["T1"], 1.3 * states["T1"], rtol=1e-12)
+    assert list(states.columns) == ["L1", "L2", "R1", "R2", "S1", "S2", "T1"]
+    # reference: the parameter table iterated in numpy (150 steps, as the CLI with --tol 0)
+    expected = _numpy_toy(toy_paths["parameters"], ligands)
+    np.testing.assert_allclose(tf["T1"], expected["T1"], rtol=1e-12, atol=1e-14)
+    assert tf["T1"].std() > 0.01  # the three conditions give different answers
 
     out = tmp_path / "run"
     _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
@@ -39,15 +74,28 @@ def test_simulate_train_knockout_round_trip(tmp_path, toy_paths):
         assert column in log.columns
 
     _run("knockout", *net, "--parameters", out / "parameters.tsv", "--ligands",
-         tmp_path / "lig.tsv", "--output", tmp_path / "ko.tsv", "--nodes", "S1,R2")
+         tmp_path / "lig.tsv", "--output", tmp_path / "ko.tsv", "--nodes", "S1,R2",
+         "--tol", 0)
     ko = pd.read_csv(tmp_path / "ko.tsv", sep="\t")
     assert list(ko.columns) == ["condition", "node", "tf", "delta"]
     assert len(ko) == 3 * 2 * 1
+    # reference: the trained parameter table in numpy, knocked-out minus control
+    control = _numpy_toy(out / "parameters.tsv", ligands)
+    for node in ("S1", "R2"):
+        delta = _numpy_toy(out / "parameters.tsv", ligands, knocked=node) - control
+        got = ko.loc[ko["node"] == node].set_index("condition")["delta"]
+        np.testing.assert_allclose(got[delta.index], delta["T1"], rtol=1e-10, atol=1e-12)
 
 
 def test_bench_prints_the_figures_tools_parse():
+    """The figures describe the requested problem (200 nodes x 5 edges each, batch 3, 20
+    steps with no early stop) and the timings are positive and finite."""
     text = _run("bench", "--random-nodes", 200, "--edges-per-node", 5, "--batch-size", 3,
                 "--steps", 20, "--repeats", 3)
     keys = dict(line.split(": ") for line in text.strip().splitlines())
-    assert float(keys["forward_ms_median"]) > 0
-    assert float(keys["backward_ms_median"]) > 0
+    assert (int(keys["nodes"]), int(keys["edges"]), int(keys["batch_size"]),
+            int(keys["steps"])) == (200, 200 * 5, 3, 20)
+    assert float(keys["forward_steps"]) == 20.0  # tol 0: every step runs
+    for key in ("forward_ms_median", "backward_ms_median"):
+        assert 0 < float(keys[key]) < 60_000
+    assert float(keys["peak_rss_mb"]) >= float(keys["peak_rss_before_timed_passes_mb"]) > 0

@@ -31,10 +31,23 @@ def test_output_is_scale_times_mml_of_the_affine_map():
     np.testing.assert_allclose(y.detach().numpy(), [0.6, 1.75, -0.02], atol=1e-12)
 
 
-def test_hidden_layer_has_the_requested_shape():
-    model = FFNN("sigmoid", hidden_layers=1, hidden_nodes=5)
-    assert [tuple(layer.weight.shape) for layer in model.layers] == [(5, 2), (1, 5)]
-    assert sum(p.numel() for p in model.parameters()) == 5 * 2 + 5 + 5 + 1 + 1
+@pytest.mark.parametrize("activation, f", [
+    ("sigmoid", lambda z: 1 / (1 + np.exp(-z))),
+    ("MML", lambda z: np.where(z < 0, 0.01 * z, np.where(z <= 0.5, z, 1 - 0.25 / np.maximum(z, 0.5)))),
+])
+def test_hidden_layer_output_matches_numpy(activation, f):
+    """Reference: y = s * f(w2 . f(W1 x + b1) + b2) in numpy from the model's own parameters
+    (5 hidden nodes; f written out from method.md), on inputs that reach every branch."""
+    model = FFNN(activation, hidden_layers=1, hidden_nodes=5, seed=4)
+    with torch.no_grad():
+        model.scale.fill_(1.7)
+    W1, b1 = (p.detach().numpy() for p in (model.layers[0].weight, model.layers[0].bias))
+    w2, b2 = (p.detach().numpy() for p in (model.layers[1].weight, model.layers[1].bias))
+    assert W1.shape == (5, 2) and w2.shape == (1, 5)
+    x = np.random.default_rng(0).uniform(-3, 3, size=(40, 2))
+    expected = 1.7 * f(f(x @ W1.T + b1) @ w2.T + b2)[:, 0]
+    np.testing.assert_allclose(model(torch.tensor(x)).detach().numpy(), expected, rtol=1e-12,
+                               atol=1e-14)
 
 
 def test_leaky_relu_without_hidden_layer_learns_a_positive_plane():
