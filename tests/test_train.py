@@ -58,17 +58,30 @@ def test_recipe_loads_from_yaml_and_rejects_unknown_fields(tmp_path):
         Recipe.from_yaml(path)
 
 
-def test_same_seed_same_result_and_loss_decreases():
+def _mse(model, ligands, tfs) -> float:
+    """Training MSE recomputed outside the loop: simulate, then numpy."""
+    predicted, _ = model.simulate(ligands)
+    return float(((predicted.loc[tfs.index, tfs.columns].to_numpy() - tfs.to_numpy()) ** 2)
+                 .mean())
+
+
+def test_same_seed_same_result_and_training_fits_the_data():
+    """Two runs with one seed are bitwise equal. The fit, recomputed from the parameters
+    before and after (not read from the log), falls below a tenth of the initial MSE in 12
+    epochs (measured: 0.031 -> 0.0007); the log's first-epoch fit is that initial MSE (the
+    learning rate is ~1e-8 in epoch 1, so the parameters barely move during it)."""
     network, recipe, ligands, tfs = _problem()
     runs = []
     for _ in range(2):
         model = model_from_recipe(network, recipe, seed=0)
+        before = _mse(model, ligands, tfs)
         result = train(model, ligands, tfs, recipe, seed=0, progress=False)
-        runs.append((model.weights.detach().clone(), result.log))
+        runs.append((model.weights.detach().clone(), result.log, before, _mse(model, ligands, tfs)))
     assert torch.equal(runs[0][0], runs[1][0])
-    log = runs[0][1]
+    _, log, before, after = runs[0]
     assert list(log["epoch"]) == list(range(1, 13))
-    assert log["fit"].iloc[-1] < log["fit"].iloc[0]
+    assert after < 0.1 * before
+    assert log["fit"].iloc[0] == pytest.approx(before, rel=0.01)
     assert np.isfinite(log["rho"]).all() and (log["rho"] > 0).all()
 
 
