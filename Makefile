@@ -4,7 +4,7 @@
 #   make run     the offline main job (config/offline.yaml) and results/report.html
 #   make dry-run plan the paper-scale workflow (config/config.yaml) without running it
 #   make lint    snakemake --lint and ruff
-#   make test    the test suite
+#   make test    the test suite, with the line coverage of the core (fails below 90 %)
 #
 # Variables: PYTHON (interpreter for the venv, default python3.11), CORES (default 2),
 # TORCH_INDEX (extra pip index for torch, e.g. https://download.pytorch.org/whl/cpu to get
@@ -42,4 +42,4 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 test: venv
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q --cov --cov-report=term

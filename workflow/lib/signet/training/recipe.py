@@ -130,7 +130,11 @@ class Recipe:
         try:
             values = yaml.safe_load(path.read_text()) or {}
         except yaml.YAMLError as err:
-            raise SignetInputError(path, f"not valid YAML: {err}") from None
+            mark = getattr(err, "problem_mark", None)
+            problem = " ".join(str(getattr(err, "problem", None) or err).split())
+            where = "" if mark is None else f" (column {mark.column + 1})"
+            raise SignetInputError(path, f"not valid YAML{where}: {problem}",
+                                   line=None if mark is None else mark.line + 1) from None
         if not isinstance(values, dict):
             raise SignetInputError(path, "a recipe must be a mapping of field: value")
         values.setdefault("name", path.stem)
