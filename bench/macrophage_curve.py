@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 import torch
+from signet.bench import TrainingClock, add_recipe_arguments, recipe_from_arguments
 from signet.core.network import Network
 from signet.eval.metrics import pooled_r
 from signet.io import read_conditions
-from signet.training import Recipe, model_from_recipe, train
-from threadpoolctl import threadpool_limits
+from signet.rule_script import limit_threads
+from signet.training import model_from_recipe, train
 
 
 def main(argv=None):
@@ -34,17 +34,13 @@ def main(argv=None):
     parser.add_argument("--annotation", required=True)
     parser.add_argument("--ligands", required=True, help="ligand table (conditions x ligands)")
     parser.add_argument("--tfs", required=True, help="TF table (conditions x TFs)")
-    parser.add_argument("--recipe", default="macrophage", help="preset name or recipe YAML")
-    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    add_recipe_arguments(parser, "macrophage")
     parser.add_argument("--eval-every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--set", action="append", default=[],
-                        help="recipe field=value (repeatable), e.g. --set unknown_sign=random")
     args = parser.parse_args(argv)
 
-    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
-    recipe = recipe.with_overrides(args.set)
-    torch.set_num_threads(recipe.threads)
+    recipe = recipe_from_arguments(args)
+    limit_threads(args.threads)
     network = Network.from_files(args.network, args.annotation)
     ligands = read_conditions(args.ligands, "ligand")
     tfs = read_conditions(args.tfs, "TF")
@@ -54,8 +50,7 @@ def main(argv=None):
     print(f"# {len(ligands)} conditions, {tfs.shape[1]} TFs of the network; "
           f"load average at start: {os.getloadavg()}")
     print("epoch\ttrain_seconds\ttrain_cpu_seconds\tfit_r\tmse\trho")
-    state = {"eval": 0.0, "eval_cpu": 0.0, "wall": time.perf_counter(),
-             "cpu": time.process_time()}
+    clock = TrainingClock()
 
     def predict():
         model.eval()
@@ -67,17 +62,13 @@ def main(argv=None):
     def evaluate(epoch, row):
         if epoch % args.eval_every and epoch != recipe.epochs:
             return
-        wall, cpu = time.perf_counter(), time.process_time()
-        predicted, _ = predict()
-        r = pooled_r(predicted, tfs)
-        state["eval"] += time.perf_counter() - wall
-        state["eval_cpu"] += time.process_time() - cpu
-        print(f"{epoch}\t{time.perf_counter() - state['wall'] - state['eval']:.1f}\t"
-              f"{time.process_time() - state['cpu'] - state['eval_cpu']:.1f}\t{r:.4f}\t"
+        with clock.pause():
+            predicted, _ = predict()
+            r = pooled_r(predicted, tfs)
+        print(f"{epoch}\t{clock.seconds():.1f}\t{clock.cpu_seconds():.1f}\t{r:.4f}\t"
               f"{row['fit']:.4g}\t{row['rho']:.3f}", flush=True)
 
-    with threadpool_limits(recipe.threads):
-        train(model, ligands, tfs, recipe, seed=args.seed, progress=False, callback=evaluate)
+    train(model, ligands, tfs, recipe, seed=args.seed, progress=False, callback=evaluate)
     predicted, states = predict()
     observed = tfs.loc[predicted.index]
     per_tf = [np.corrcoef(predicted[c], observed[c])[0, 1] for c in tfs.columns]

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import torch
+from signet.bench import TrainingClock, add_recipe_arguments, recipe_from_arguments
 from signet.core.network import Network
 from signet.eval.metrics import pearson
+from signet.rule_script import limit_threads
 from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
 from signet.studies.synthetic.reference_model import load_reference_model
-from signet.training import Recipe, model_from_recipe, train
+from signet.training import model_from_recipe, train
 
 
 def main(argv=None):
@@ -33,8 +34,7 @@ def main(argv=None):
     parser.add_argument("--network", required=True)
     parser.add_argument("--annotation", required=True)
     parser.add_argument("--reference", required=True, help="reference parameters.tsv")
-    parser.add_argument("--recipe", default="fast", help="preset name or recipe YAML")
-    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    add_recipe_arguments(parser, "fast")
     parser.add_argument("--max-seconds", type=float, default=None,
                         help="stop (after an evaluation) once training took this long")
     parser.add_argument("--eval-every", type=int, default=10)
@@ -43,13 +43,10 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--test", type=int, default=1000)
     parser.add_argument("--test-seed", type=int, default=3)
-    parser.add_argument("--set", action="append", default=[],
-                        help="recipe field=value (repeatable), e.g. --set batch_size=20")
     args = parser.parse_args(argv)
 
-    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
-    recipe = recipe.with_overrides(args.set)
-    torch.set_num_threads(recipe.threads)
+    recipe = recipe_from_arguments(args)
+    limit_threads(args.threads)
     network = Network.from_files(args.network, args.annotation)
     reference = load_reference_model(network, args.reference, steps=recipe.steps)
     ligands, tfs = simulate_training_data(reference, args.samples, args.ligands, args.seed)
@@ -59,8 +56,7 @@ def main(argv=None):
     print(f"# recipe {recipe.name}: {recipe.to_dict()}")
     print(f"# load average at start: {os.getloadavg()}")
     print("epoch\ttrain_seconds\ttrain_cpu_seconds\ttest_r\tfit")
-    state = {"eval": 0.0, "eval_cpu": 0.0, "began": time.perf_counter(),
-             "began_cpu": time.process_time()}
+    clock = TrainingClock()
 
     class Stop(Exception):
         pass
@@ -68,15 +64,12 @@ def main(argv=None):
     def evaluate(epoch, row):
         if epoch % args.eval_every and epoch != recipe.epochs:
             return
-        start, start_cpu = time.perf_counter(), time.process_time()
-        with torch.no_grad():
+        with clock.pause(), torch.no_grad():
             predicted, _ = model.simulate(test_ligands)
-        r = pearson(predicted, test_tfs)
-        state["eval"] += time.perf_counter() - start
-        state["eval_cpu"] += time.process_time() - start_cpu
-        seconds = time.perf_counter() - state["began"] - state["eval"]
-        cpu = time.process_time() - state["began_cpu"] - state["eval_cpu"]
-        print(f"{epoch}\t{seconds:.1f}\t{cpu:.1f}\t{r:.4f}\t{row['fit']:.3g}", flush=True)
+            r = pearson(predicted, test_tfs)
+        seconds = clock.seconds()
+        print(f"{epoch}\t{seconds:.1f}\t{clock.cpu_seconds():.1f}\t{r:.4f}\t{row['fit']:.3g}",
+              flush=True)
         if args.max_seconds and seconds > args.max_seconds:
             raise Stop
 
@@ -88,7 +81,7 @@ def main(argv=None):
         best = None
     with torch.no_grad():
         predicted, _ = model.simulate(test_ligands)
-    total = time.perf_counter() - state["began"] - state["eval"]
+    total = clock.seconds()
     print(f"# final test r {pearson(predicted, test_tfs):.4f} after {total:.1f} s of training "
           f"(restored epoch {best}); load average at end: {os.getloadavg()}")
 

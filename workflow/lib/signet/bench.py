@@ -3,10 +3,14 @@
 * :func:`time_pass` - forward and backward time of one steady-state pass on a random network
   (rho(A) scaled to 0.9), as in the paper's Supplementary Fig. 5.
 * :func:`time_training` - seconds per training epoch on synthetic data with a recipe.
+* :func:`add_recipe_arguments`, :func:`recipe_from_arguments`, :class:`TrainingClock` - what
+  the learning-curve scripts in bench/ share: a recipe from ``--recipe/--epochs/--set`` and
+  training time (wall and CPU) with the evaluations taken out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import resource
 import statistics
 import time
@@ -21,7 +25,8 @@ from signet.spectral import spectral_radius
 from signet.studies.synthetic.conditions import training_conditions
 from signet.studies.synthetic.random_network import random_network
 
-__all__ = ["time_pass", "time_training", "peak_rss_mb"]
+__all__ = ["time_pass", "time_training", "peak_rss_mb", "add_recipe_arguments",
+           "recipe_from_arguments", "TrainingClock"]
 
 
 def peak_rss_mb() -> float:
@@ -96,3 +101,46 @@ def time_training(network: Network, recipe, samples: int = 400, ligands_per_samp
           callback=tick)
     return {"epochs": epochs, "epoch_seconds": seconds,
             "epoch_seconds_median": statistics.median(seconds), "peak_rss_mb": peak_rss_mb()}
+
+
+def add_recipe_arguments(parser, default: str) -> None:
+    """``--recipe`` (preset or YAML, default ``default``), ``--epochs``, ``--set`` and
+    ``--threads`` (torch and BLAS threads, default 1)."""
+    parser.add_argument("--recipe", default=default, help="preset name or recipe YAML")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch and BLAS threads (default 1: with small batches more "
+                             "threads only add synchronisation)")
+    parser.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    parser.add_argument("--set", action="append", default=[],
+                        help="recipe field=value (repeatable), e.g. --set batch_size=20")
+
+
+def recipe_from_arguments(args):
+    """The recipe the arguments of :func:`add_recipe_arguments` name, without checkpoints."""
+    from signet.training import Recipe
+
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
+    return recipe.with_overrides(args.set)
+
+
+class TrainingClock:
+    """Wall and CPU seconds since the start, less the time spent inside :meth:`pause`."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        self.paused_wall = self.paused_cpu = 0.0
+
+    @contextlib.contextmanager
+    def pause(self):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.paused_wall += time.perf_counter() - wall
+            self.paused_cpu += time.process_time() - cpu
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self.wall - self.paused_wall
+
+    def cpu_seconds(self) -> float:
+        return time.process_time() - self.cpu - self.paused_cpu
