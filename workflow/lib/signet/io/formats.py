@@ -36,7 +36,7 @@ __all__ = [
     "read_network", "write_network", "read_annotation", "write_annotation",
     "read_conditions", "write_conditions", "read_parameters", "write_parameters",
     "save_checkpoint", "load_checkpoint", "atomic_write", "read_tsv", "require_columns",
-    "parse_flags", "write_table",
+    "parse_flags", "strip_node_ids", "write_table",
 ]
 
 NETWORK_COLUMNS = ["source", "target", "direction", "stimulation", "inhibition", "sources",
@@ -120,6 +120,16 @@ def parse_flags(values: pd.Series, path, column: str, *, lenient: bool = False) 
     return text.isin(true).to_numpy()
 
 
+def strip_node_ids(table: pd.DataFrame, path, columns=("source", "target")) -> None:
+    """Strip the node ids in ``columns`` in place; an empty one is an error at its line."""
+    for column in columns:
+        table[column] = table[column].str.strip()
+        empty = table[column] == ""
+        if empty.any():
+            row = int(np.flatnonzero(empty.to_numpy())[0])
+            raise SignetInputError(path, "empty node id", line=row + 2, column=column)
+
+
 def write_table(table: pd.DataFrame, path) -> None:
     """Write a table as TSV without its index, atomically."""
     with atomic_write(path) as handle:
@@ -140,12 +150,7 @@ def read_network(path) -> pd.DataFrame:
     if len(table) == 0:
         raise SignetInputError(path, "network has no edges; expected at least one "
                                      "source -> target row", line=2)
-    for column in ("source", "target"):
-        table[column] = table[column].str.strip()
-        empty = table[column] == ""
-        if empty.any():
-            row = int(np.flatnonzero(empty.to_numpy())[0])
-            raise SignetInputError(path, "empty node id", line=row + 2, column=column)
+    strip_node_ids(table, path)
     stim = parse_flags(table["stimulation"], path, "stimulation")
     inhib = parse_flags(table["inhibition"], path, "inhibition")
     table["sign"] = stim.astype(np.int8) - inhib.astype(np.int8)

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from signet.errors import SignetError, SignetInputError
+from signet.io.formats import read_tsv
 
 __all__ = [
     "BIOSTUDIES_URL", "StudyFile", "files_api_url", "file_url", "parse_file_page",
@@ -239,10 +240,7 @@ def write_file_table(rows: list[dict], path) -> None:
 
 def read_file_table(path) -> pd.DataFrame:
     """Read a table written by :func:`write_file_table`; paths are relative to the cwd."""
-    path = Path(path)
-    if not path.exists():
-        raise SignetInputError(path, "file table not found")
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    table = read_tsv(path, "file table")
     for column in ("role", "path"):
         if column not in table.columns:
             raise SignetInputError(path, f"missing column; expected {FILE_TABLE_COLUMNS}",

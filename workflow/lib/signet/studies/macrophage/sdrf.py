@@ -27,6 +27,7 @@ import pandas as pd
 
 from signet.errors import SignetInputError
 from signet.io import atomic_write
+from signet.io.formats import read_tsv
 
 __all__ = [
     "SDRF_COLUMNS", "SAMPLE_SHEET_COLUMNS", "read_sdrf", "find_column", "strip_concentrations",
@@ -131,14 +132,7 @@ def read_sample_sheet(path) -> pd.DataFrame:
     Returns ``sample, condition, replicate`` in file order; replicates are numbered
     1, 2, ... within each condition when the file has none.
     """
-    path = Path(path)
-    if not path.exists():
-        raise SignetInputError(path, "sample sheet not found")
-    try:
-        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise SignetInputError(path, "sample sheet is empty") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_tsv(path, "sample sheet")
     if {"Condition", "Stimulation"} <= set(table.columns) and "sample" not in table.columns:
         sheet = pd.DataFrame({
             "sample": table["Condition"].str.strip(),

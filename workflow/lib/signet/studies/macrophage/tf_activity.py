@@ -23,13 +23,12 @@ Score tables have TFs as rows and arrays as columns, like the paper's
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from signet.errors import SignetInputError
 from signet.io import atomic_write
+from signet.io.formats import read_tsv
 
 __all__ = [
     "REGULON_COLUMNS", "read_regulon", "filter_regulon", "download_dorothea", "run_viper",
@@ -45,14 +44,7 @@ def read_regulon(path, uniprot_to_gene: dict | None = None) -> pd.DataFrame:
     ``uniprot_to_gene`` (accession -> gene symbol) translates accessions; an id that is not
     in it (a symbol already, or an accession without a name) is kept as it is.
     """
-    path = Path(path)
-    if not path.exists():
-        raise SignetInputError(path, "regulon file not found")
-    try:
-        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise SignetInputError(path, "regulon file is empty") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    table = read_tsv(path, "regulon")
     for column in ("source", "target"):
         if column not in table.columns:
             raise SignetInputError(path, "missing column; a regulon has source, target and "
@@ -141,13 +133,7 @@ def run_viper(expression: pd.DataFrame, regulon: pd.DataFrame, min_targets: int 
 
 def read_tf_scores(path) -> pd.DataFrame:
     """Read a per-array score table: first column the TF names, one column per array."""
-    path = Path(path)
-    if not path.exists():
-        raise SignetInputError(path, "TF score table not found")
-    try:
-        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError:
-        raise SignetInputError(path, "TF score table is empty") from None
+    table = read_tsv(path, "TF score table")
     if table.shape[1] < 2 or len(table) == 0:
         raise SignetInputError(path, "expected TFs as rows and arrays as columns", line=1)
     names = table.iloc[:, 0].str.strip()

@@ -27,13 +27,13 @@ condition (``CON``) stimulates nothing.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from signet.errors import SignetInputError
 from signet.io import atomic_write
+from signet.io.formats import read_tsv
 
 __all__ = [
     "logistic", "condition_statistics", "consistent_tfs", "read_uniprot", "gene_to_uniprot",
@@ -90,10 +90,7 @@ def read_uniprot(path) -> pd.DataFrame:
     Accepts the old ``Entry ... Gene names  (primary )`` and the current REST
     ``Entry ... Gene Names (primary)`` headers.
     """
-    path = Path(path)
-    if not path.exists():
-        raise SignetInputError(path, "UniProt table not found")
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    table = read_tsv(path, "UniProt table")
     entry = _find(table, "Entry")
     gene = _find(table, "Gene names (primary)")
     for found, name in ((entry, "Entry"), (gene, "Gene Names (primary)")):

@@ -21,6 +21,7 @@ from signet.io.formats import (
     parse_flags,
     read_tsv,
     require_columns,
+    strip_node_ids,
     write_table,
 )
 
@@ -95,12 +96,7 @@ def read_interactions(path, *, what: str = "interactions") -> pd.DataFrame:
         for column in FLAG_COLUMNS:
             table[column] = int_flags(table[column], path, column) if column in table.columns \
                 else np.ones(len(table), dtype=np.int8)
-    for column in ("source", "target"):
-        table[column] = table[column].str.strip()
-        empty = table[column] == ""
-        if empty.any():
-            row = int(np.flatnonzero(empty.to_numpy())[0])
-            raise SignetInputError(path, "empty node id", line=row + 2, column=column)
+    strip_node_ids(table, path)
     for column in ("sources", "references"):
         if column not in table.columns:
             table[column] = ""
@@ -159,22 +155,17 @@ def read_ligand_map(path) -> pd.DataFrame:
 
     Columns ``source`` (the pseudo-ligand, e.g. ``Ligand_TNFa``) and ``target`` (the
     receptor's UniProt accession) are required; ``stimulation, inhibition, direction`` default
-    to 1, 0, 1; a ``comment`` column is kept as the edge's ``sources`` text.
+    to 1, 0, 1; ``references`` is kept; every edge's ``sources`` is ``ligand_map``.
     """
     table = read_tsv(path, "ligand map")
     require_columns(table, ["source", "target"], path, "ligand map")
     if len(table) == 0:
         raise SignetInputError(path, "ligand map has no rows", line=2)
-    out = pd.DataFrame({"source": table["source"].str.strip(),
-                        "target": table["target"].str.strip()})
+    out = pd.DataFrame({"source": table["source"], "target": table["target"]})
     for column, default in (("direction", 1), ("stimulation", 1), ("inhibition", 0)):
         out[column] = int_flags(table[column], path, column) if column in table.columns \
             else np.full(len(table), default, dtype=np.int8)
-    for column in ("source", "target"):
-        empty = out[column] == ""
-        if empty.any():
-            row = int(np.flatnonzero(empty.to_numpy())[0])
-            raise SignetInputError(path, "empty node id", line=row + 2, column=column)
+    strip_node_ids(out, path)
     out["sources"] = "ligand_map"
     out["references"] = table["references"] if "references" in table.columns else ""
     out["line"] = np.arange(2, len(out) + 2)
