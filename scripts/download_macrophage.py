@@ -3,7 +3,7 @@
 params.kind picks what: "metadata" (SDRF, IDF of the experiment and ADF of its array design
 into the folder of output.sdrf), "arrays" (every processed.N.zip into output.folder, listed
 in output.table) or "uniprot" (the reviewed human UniProt table from params.url). Listing
-goes through the BioStudies files API; every file goes through signet.download.fetch
+goes through the BioStudies files API; every file goes through signet.io.download.fetch
 (sha256 checked and recorded in params.manifest).
 """
 

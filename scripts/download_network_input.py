@@ -2,7 +2,7 @@
 one input of the network reconstruction, fetched from the URL in config.
 
 The four rules differ only in their params (url, sha256, config_key), so they share this
-script. The file goes to resources/networks/ through signet.download.fetch, which checks it
+script. The file goes to resources/networks/ through signet.io.download.fetch, which checks it
 against resources/MANIFEST.tsv on later runs.
 
 Needs network; set networks.downloads.<kind>.local to a local copy to skip the rule.

@@ -150,7 +150,7 @@ def test_file_table_round_trip_and_missing_column(tmp_path):
 
 
 def test_experiment_download_through_a_local_biostudies_with_redirects(tmp_path):
-    """Listing, selection and signet.download.fetch end to end against a local server that
+    """Listing, selection and signet.io.download.fetch end to end against a local server that
     redirects file downloads, as BioStudies does (to its FIRE storage)."""
     listings = {
         "E-GEOD-46903": {"recordsTotal": 4, "data": [

@@ -1,4 +1,4 @@
-"""Downloads with a manifest and checksums (signet.download), against a local HTTP server.
+"""Downloads with a manifest and checksums (signet.io.download), against a local HTTP server.
 
 Checksums are checked against hashlib computed in the test on the served bytes, and
 ``sha256sum`` against the FIPS 180-2 test vector for b"abc".

@@ -143,7 +143,7 @@ def test_mechanism_steady_states(tiny_run):
     assert list(table.columns) == ["mechanism", "source_a", "source_b", "output"]
     assert table["mechanism"].value_counts().to_dict() == {
         "cooperative_activation": 64, "competitive_inhibition": 64}
-    # closed form of competitive inhibition (see signet.mechanisms): 10 A / (1 + 10 A + 10 B)
+    # closed form of competitive inhibition (see signet.studies.figure1.mechanisms): 10 A / (1 + 10 A + 10 B)
     rows = table[table["mechanism"] == "competitive_inhibition"]
     a, b = rows["source_a"], rows["source_b"]
     np.testing.assert_allclose(rows["output"], 10 * a / (1 + 10 * a + 10 * b), atol=1e-6)

@@ -46,7 +46,7 @@ class SteadyStateSolver:
 
     Parameters
     ----------
-    network : the :class:`~signet.network.Network` (edge slots fix the weight order)
+    network : the :class:`~signet.core.network.Network` (edge slots fix the weight order)
     activation : ``MML``, ``leakyReLU`` or ``sigmoid``
     steps : step cap of the forward and the backward iteration
     tol : early stop on max |change| (0 disables it)

@@ -377,7 +377,7 @@ def _finish(model, run: LoopState, recipe: Recipe, seed: int, output_dir, start_
 
 
 def model_from_recipe(network, recipe: Recipe, seed: int = 0, backend: str = "auto"):
-    """A freshly initialised :class:`~signet.model.SignalingModel` set up as the recipe says."""
+    """A freshly initialised :class:`~signet.core.model.SignalingModel` set up as the recipe says."""
     return SignalingModel(network, steps=recipe.steps, tol=recipe.tol,
                           activation=recipe.activation, dtype=recipe.torch_dtype,
                           projection_trainable=recipe.projection_trainable, seed=seed,

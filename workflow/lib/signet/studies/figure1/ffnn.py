@@ -2,7 +2,7 @@
 
 Two inputs (the source concentrations A and B), an optional hidden layer of a few nodes, and
 one output node; every node applies the same activation (MML, leaky ReLU or sigmoid, from
-:mod:`signet.activations`), and the output is multiplied by a trainable scale (initial 1):
+:mod:`signet.core.activations`), and the output is multiplied by a trainable scale (initial 1):
 
     no hidden layer:   y = s * f(w . x + b)
     one hidden layer:  y = s * f(w2 . f(W1 x + b1) + b2)

@@ -14,7 +14,7 @@ FIRE storage (urllib follows the redirect). Array designs are studies of their o
 The macrophage study needs, from the experiment, the SDRF, the IDF and every
 ``processed.N.zip``; from the array design, the ADF. :func:`select_experiment_files` and
 :func:`select_array_design_file` pick them from a listing; :func:`download_files` fetches them
-through :func:`signet.download.fetch` (checksums, ``resources/MANIFEST.tsv``, one-line
+through :func:`signet.io.download.fetch` (checksums, ``resources/MANIFEST.tsv``, one-line
 offline errors live there); :func:`experiment_downloads` puts listing and selection together.
 """
 
@@ -213,10 +213,10 @@ def experiment_downloads(accession: str, array: str, directory, roles=("sdrf", "
 
 def download_files(entries: list[dict], manifest, timeout: float = 60,
                    sha256: dict[str, str] | None = None, fetch=None) -> list[Path]:
-    """Fetch every entry (``{"url", "dest", "config_key"}``) with :func:`signet.download.fetch`.
+    """Fetch every entry (``{"url", "dest", "config_key"}``) with :func:`signet.io.download.fetch`.
 
     ``sha256`` maps file names to known checksums (optional); ``fetch`` defaults to
-    :func:`signet.download.fetch`, which verifies and records each file in ``manifest``.
+    :func:`signet.io.download.fetch`, which verifies and records each file in ``manifest``.
     """
     if fetch is None:
         from signet.io.download import fetch

@@ -13,7 +13,7 @@ random ligands each, concentrations U(0, 1)), the objective is
     + 2 * sum |w contradicting the prior sign|
     + 1e-6 * (sum b^2 + sum w^2)
 
-U is :func:`signet.regularizers.state_uniformity` (columns = the things made uniform) and
+U is :func:`signet.core.regularizers.state_uniformity` (columns = the things made uniform) and
 C(m) = mean over off-diagonal pairs (i != j) of corr(row_i, row_j)^2.
 
 Initialisation differs from training: w ~ 3 * U(0, 1) with the prior sign (random where
@@ -238,7 +238,7 @@ def fit_reference_model(model, settings: ReferenceSettings | None = None, seed: 
 
 
 def load_reference_model(network, parameters_path, steps: int = 150, tol: float = 1e-6):
-    """A float64 :class:`~signet.model.SignalingModel` with the parameters of a
+    """A float64 :class:`~signet.core.model.SignalingModel` with the parameters of a
     ``parameters.tsv`` (the reference model or a trained one)."""
     from signet.core.model import SignalingModel
     from signet.io import read_parameters
