@@ -501,3 +501,16 @@ def test_network_steps_run_without_torch_or_numba():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "PYTHONPATH": str(REPO / "workflow" / "lib")})
     assert out.stdout.strip() == "[]"
+
+
+def test_written_tables_get_the_usual_permissions(tmp_path):
+    """The reconstruction writes through signet.io's atomic_write: a file gets 0666 less the
+    umask (as open() would give), not the 0600 of the temporary file it was renamed from."""
+    umask = os.umask(0o022)
+    try:
+        rc.write_edges(_edges([("A", "B", 1, 1, 0)]), tmp_path / "edges.tsv")
+        rc.write_table(pd.DataFrame({"x": [1]}), tmp_path / "table.tsv")
+    finally:
+        os.umask(umask)
+    for name in ("edges.tsv", "table.tsv"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
