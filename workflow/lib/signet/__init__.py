@@ -51,11 +51,17 @@ _EXPORTS = {
 }
 
 
+_SUBPACKAGES = ("core", "solver", "spectral", "training", "io", "eval", "studies", "cli",
+                "bench", "rule_script")
+
+
 def __getattr__(name):
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value
         return value
+    if name in _SUBPACKAGES:  # ``import signet; signet.core...`` as before the lazy names
+        return importlib.import_module(f"signet.{name}")
     raise AttributeError(f"module 'signet' has no attribute {name!r}")
 
 
