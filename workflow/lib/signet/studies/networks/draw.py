@@ -20,8 +20,9 @@ def layer_nodes(edges: pd.DataFrame, annotation: pd.DataFrame, *,
 
     Returns ``code, layer, role, x`` with layer 0 = ligands, 1 = receptors, then up to
     ``signaling_layers`` layers of signaling nodes by their distance from the ligands
-    (capped), last = TFs; empty layers are left out. ``x`` in [0, 1] orders each layer by the mean position of its predecessors
-    in earlier layers (a barycentre sweep, which keeps edges short).
+    (capped), last = TFs; empty layers are left out. ``x`` in [0, 1] orders each layer by
+    the mean position of its predecessors in earlier layers (a barycentre sweep, which keeps
+    edges short).
     """
     ligands = set(annotation.loc[annotation["ligand"].astype(bool), "code"])
     tfs = set(annotation.loc[annotation["TF"].astype(bool), "code"])
