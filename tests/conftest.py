@@ -14,7 +14,7 @@ PAPER = SHARED / "data" / "paper-reference"
 os.environ.setdefault("XDG_CACHE_HOME", str(ROOT / ".pytest_cache" / "xdg"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def paper_data() -> Path:
     """The paper's reference data; CI always has it beside the repo."""
     if not PAPER.exists():

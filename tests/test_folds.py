@@ -1,7 +1,6 @@
 """LOOCV folds and the derangement of the scrambled control."""
 
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,18 +10,16 @@ from signet.io import read_conditions
 from signet.studies.macrophage.sdrf import read_sample_sheet
 from signet.studies.macrophage.tf_table import make_ligand_table
 
-MACROPHAGE = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" /
-              "paper-reference" / "macrophage")
 
-
-def test_real_sample_sheet_gives_20_folds():
+def test_real_sample_sheet_gives_20_folds(paper_data):
     """Paper: 20 of 23 conditions; GC, IL10 and IL13 are the only users of their ligand."""
-    sheet = read_sample_sheet(MACROPHAGE / "sample-conditions.tsv")
+    macrophage = paper_data / "macrophage"
+    sheet = read_sample_sheet(macrophage / "sample-conditions.tsv")
     ligands = make_ligand_table(sorted(sheet["condition"].unique()))
     folds = loocv_folds(ligands)
     assert len(folds) == 20
     assert set(ligands.index) - set(folds) == {"GC", "IL10", "IL13"}
-    assert folds == loocv_folds(read_conditions(MACROPHAGE / "macrophage-Ligands.tsv"))
+    assert folds == loocv_folds(read_conditions(macrophage / "macrophage-Ligands.tsv"))
 
 
 def test_folds_hand_made_table():

@@ -21,7 +21,6 @@ from signet.studies.networks import reconstruct as rc
 
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared" / "data" / "paper-reference"
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -315,15 +314,15 @@ def test_layers_and_drawing(tmp_path):
 
 
 # ---- the paper's networks -----------------------------------------------------------
-def _paper(name):
-    edges = rc.read_edges(SHARED / "networks" / f"{name}-Model.tsv")
-    annotation = io.read_annotation(SHARED / "networks" / f"{name}-Annotation.tsv")
+def _paper(paper_data, name):
+    edges = rc.read_edges(paper_data / "networks" / f"{name}-Model.tsv")
+    annotation = io.read_annotation(paper_data / "networks" / f"{name}-Annotation.tsv")
     return edges, annotation
 
 
-def test_trimming_paper_kegg_network_is_a_fixed_point():
+def test_trimming_paper_kegg_network_is_a_fixed_point(paper_data):
     """Published: 409 nodes, 832 edges, 101 ligands, 55 TFs (paper Fig. 5)."""
-    edges, annotation = _paper("KEGGnet")
+    edges, annotation = _paper(paper_data, "KEGGnet")
     kept, removed = rc.trim_network(edges, annotation.loc[annotation["ligand"], "code"],
                                     annotation.loc[annotation["TF"], "code"])
     assert removed.empty
@@ -333,14 +332,14 @@ def test_trimming_paper_kegg_network_is_a_fixed_point():
     _assert_ligand_to_tf(kept, annotation)
 
 
-def test_trimming_paper_macrophage_network():
+def test_trimming_paper_macrophage_network(paper_data):
     """Published: 1128 nodes, 5732 edges (3726 unknown sign), 12 ligands, 58 TFs.
 
     Trimming changes nothing (docs/networks.md). Without protecting TFs, the redundant-node
     rule would take the TFs VDR (only neighbour SRC), NFYA (CEBPA), FLI1 and ETS2 (ERG) in
     round 1, then ERG (left with SPI1 only) in round 2.
     """
-    edges, annotation = _paper("macrophage")
+    edges, annotation = _paper(paper_data, "macrophage")
     ligands = annotation.loc[annotation["ligand"], "code"]
     tfs = annotation.loc[annotation["TF"], "code"]
     kept, removed = rc.trim_network(edges, ligands, tfs)
@@ -370,17 +369,17 @@ def test_shipped_curation_has_the_papers_edits():
     assert (pkn["comment"] != "").all() and (rl["comment"] != "").all()
 
 
-def test_shipped_ligand_map_covers_the_papers_stimuli():
+def test_shipped_ligand_map_covers_the_papers_stimuli(paper_data):
     mapping = rc.read_ligand_map(REPO / "config" / "macrophage-ligand-map.tsv")
     stimuli = {s.removeprefix("Ligand_") for s in mapping["source"]}
     assert stimuli == {"GC", "IC", "IFNb", "IFNg", "IL4", "IL10", "IL13", "P3C", "PGE2",
                        "LPSc", "TNFa", "upLPS"}
-    reviewed = set(rc.read_uniprot(SHARED / "annotation" / "uniprot-human-reviewed.tsv")
+    reviewed = set(rc.read_uniprot(paper_data / "annotation" / "uniprot-human-reviewed.tsv")
                    ["code"])
     assert set(mapping["target"]) <= reviewed
     # every receptor is a node of the paper's macrophage network, so the check in
     # classify_nodes passes on a network like it
-    edges, annotation = _paper("macrophage")
+    edges, annotation = _paper(paper_data, "macrophage")
     signaling = edges.loc[~edges["source"].str.startswith("Ligand_")]
     assert set(mapping["target"]) <= set(signaling["source"]) | set(signaling["target"])
     tfs = annotation.loc[annotation["TF"], "code"]
@@ -456,9 +455,9 @@ def test_bad_flag_and_bad_uniprot(tmp_path):
         rc.read_uniprot(uniprot)
 
 
-def test_old_uniprot_column_spelling_is_read():
+def test_old_uniprot_column_spelling_is_read(paper_data):
     """The paper's file spells the column 'Gene names  (primary )'; IFNA1; IFNA13 -> IFNA1/IFNA13."""
-    names = rc.read_uniprot(SHARED / "annotation" / "uniprot-human-reviewed.tsv")
+    names = rc.read_uniprot(paper_data / "annotation" / "uniprot-human-reviewed.tsv")
     assert names.set_index("code").loc["P01562", "name"] == "IFNA1/IFNA13"
     assert len(names) == 20394
 

@@ -15,7 +15,6 @@ from signet.studies.macrophage.sdrf import (
 
 DATA = Path(__file__).resolve().parent / "data" / "macrophage"
 SDRF = DATA / "E-GEOD-46903-mini.sdrf.txt"
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "paper-reference"
 
 
 def test_sdrf_is_read_as_latin1_and_keeps_the_micro_sign():
@@ -40,9 +39,9 @@ def test_sdrf_fixture_selects_gm_csf_72h_macrophages():
     pd.testing.assert_frame_equal(sheet, expected, check_dtype=False)
 
 
-def test_fixture_condition_names_follow_the_paper_naming():
+def test_fixture_condition_names_follow_the_paper_naming(paper_data):
     """The paper's sample-conditions.tsv names conditions as '+'-joined stimuli."""
-    paper = read_sample_sheet(SHARED / "macrophage" / "sample-conditions.tsv")
+    paper = read_sample_sheet(paper_data / "macrophage" / "sample-conditions.tsv")
     sheet = select_samples(read_sdrf(SDRF), SDRF)
     assert set(sheet["condition"]) <= set(paper["condition"])
 
@@ -74,8 +73,8 @@ def test_column_names_match_ignoring_spaces_and_case():
     assert len(select_samples(sdrf, SDRF)) == 7
 
 
-def test_paper_sample_sheet_is_read_without_the_running_number():
-    sheet = read_sample_sheet(SHARED / "macrophage" / "sample-conditions.tsv")
+def test_paper_sample_sheet_is_read_without_the_running_number(paper_data):
+    sheet = read_sample_sheet(paper_data / "macrophage" / "sample-conditions.tsv")
     assert len(sheet) == 102
     assert sheet["condition"].nunique() == 23
     assert sheet.iloc[1].tolist() == ["GSM1140737", "IL4+upLPS", 1]

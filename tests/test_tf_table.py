@@ -18,23 +18,21 @@ from signet.studies.macrophage.tf_table import (
     write_ligand_table,
 )
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "paper-reference"
-MACROPHAGE = SHARED / "macrophage"
 DATA = Path(__file__).resolve().parent / "data" / "macrophage"
 
 
 @pytest.fixture(scope="module")
-def paper_tf_table():
-    scores = read_tf_scores(MACROPHAGE / "dorothea-viper-scores-per-sample.tsv")
-    sheet = read_sample_sheet(MACROPHAGE / "sample-conditions.tsv")
-    genes = gene_to_uniprot(read_uniprot(SHARED / "annotation" / "uniprot-human-reviewed.tsv"))
+def paper_tf_table(paper_data):
+    scores = read_tf_scores(paper_data / "macrophage" / "dorothea-viper-scores-per-sample.tsv")
+    sheet = read_sample_sheet(paper_data / "macrophage" / "sample-conditions.tsv")
+    genes = gene_to_uniprot(read_uniprot(paper_data / "annotation" / "uniprot-human-reviewed.tsv"))
     return make_tf_table(scores, sheet, genes)
 
 
-def test_tf_table_reproduces_the_paper_table(paper_tf_table):
+def test_tf_table_reproduces_the_paper_table(paper_tf_table, paper_data):
     """Reference: the paper's macrophage-TFs.tsv (23 conditions x 88 TFs)."""
     table, report = paper_tf_table
-    reference = read_conditions(MACROPHAGE / "macrophage-TFs.tsv")
+    reference = read_conditions(paper_data / "macrophage" / "macrophage-TFs.tsv")
     assert table.shape == (23, 88)
     assert list(table.index) == list(reference.index)
     assert list(table.columns) == list(reference.columns)
@@ -45,11 +43,11 @@ def test_tf_table_reproduces_the_paper_table(paper_tf_table):
     assert report["counts"].sum() == 102
 
 
-def test_ligand_table_reproduces_the_paper_table(paper_tf_table):
+def test_ligand_table_reproduces_the_paper_table(paper_tf_table, paper_data):
     """Reference: the paper's macrophage-Ligands.tsv (23 conditions x 12 ligands, 0/1)."""
     table, _ = paper_tf_table
     ligands = make_ligand_table(table.index)
-    reference = read_conditions(MACROPHAGE / "macrophage-Ligands.tsv")
+    reference = read_conditions(paper_data / "macrophage" / "macrophage-Ligands.tsv")
     pd.testing.assert_frame_equal(ligands, reference.astype(np.int64))
 
 

@@ -8,7 +8,6 @@ import yaml
 from wfhelpers import snakemake as _snakemake
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT / ".." / "shared"
 
 
 def test_one_tiny_fold_end_to_end(workdir):
