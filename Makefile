@@ -2,7 +2,7 @@
 #
 #   make venv    .venv from requirements.lock (every package pinned) and signet editable
 #   make lock    regenerate requirements.lock from requirements.txt (uv, needs the network)
-#   make run     the offline main job (config/offline.yaml) and results/report.html
+#   make run     the offline main job (config/offline.yaml) and results/offline/report.html
 #   make dry-run plan the paper-scale workflow (config/config.yaml) without running it
 #   make lint    snakemake --lint and ruff
 #   make test    the test suite
@@ -16,6 +16,7 @@ VENV ?= .venv
 CORES ?= 2
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 OFFLINE ?= config/offline.yaml
+REPORT ?= results/offline/report.html
 
 SNAKEMAKE = $(VENV)/bin/snakemake
 PIP_INDEX = $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX),)
@@ -41,8 +42,8 @@ lock: venv
 
 run: venv
 	$(SNAKEMAKE) --cores $(CORES) --configfile $(OFFLINE)
-	$(SNAKEMAKE) --cores $(CORES) --configfile $(OFFLINE) --report results/report.html
-	@echo "report: results/report.html"
+	$(SNAKEMAKE) --cores $(CORES) --configfile $(OFFLINE) --report $(REPORT)
+	@echo "report: $(REPORT)"
 
 dry-run: venv
 	$(SNAKEMAKE) --cores $(CORES) --dry-run
