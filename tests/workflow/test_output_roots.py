@@ -9,7 +9,6 @@ only under their own.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 from wfhelpers import copy_workflow, snakemake

@@ -122,6 +122,28 @@ def resolve_input(value):
     mirror = paper_mirror()
     return f"{mirror}/{name}" if mirror else f"resources/paper-release/{name}"
 
+# ---- executor ---------------------------------------------------------------------------------
+# Commands each cluster executor needs on the submitting machine.
+EXECUTOR_COMMANDS = {"slurm": ["sbatch", "squeue", "sacct", "scancel"]}
+
+
+def check_executor(executor_name):
+    """Stop with one line, before any job starts, when the executor's commands are missing
+    (e.g. --profile profiles/slurm on a machine without Slurm)."""
+    import shutil
+
+    missing = [c for c in EXECUTOR_COMMANDS.get(executor_name, []) if shutil.which(c) is None]
+    if missing:
+        print(f"error: the {executor_name} executor needs {', '.join(missing)}, not found on "
+              f"PATH here: run on the cluster's submit host, or without --profile "
+              f"profiles/{executor_name} to run locally", file=sys.stderr)
+        sys.exit(1)
+
+
+onstart:
+    check_executor(getattr(workflow.executor_plugin, "name", None))
+
+
 # The scripts import signet from this checkout, so that a conda environment (which cannot
 # pip-install the repository) runs the same code as the project's virtual environment.
 LIBRARY = str(Path(workflow.basedir) / "workflow" / "lib")
