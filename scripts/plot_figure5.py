@@ -9,8 +9,18 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
 from signet.rule_script import run  # noqa: E402
+from signet.studies.synthetic.captions import (  # noqa: E402
+    CONTROL_LABELS,
+    figure5b_claim,
+    figure5c_claim,
+    figure5d_claim,
+    figure5e_claim,
+    figure5f_claim,
+    write_caption,
+)
 from signet.studies.synthetic.conditions import PAPER_SWEEP_R  # noqa: E402
 
 log = logging.getLogger("plot_figure5")
@@ -27,7 +37,9 @@ def main(smk):
     for ligands, part in sweep.groupby("ligands"):
         mean = part.groupby("samples")["r"].mean()
         ax.plot(mean.index, mean.to_numpy(), "o-", label=f"{ligands} ligands (ours)")
-    ax.plot(list(PAPER_SWEEP_R), list(PAPER_SWEEP_R.values()), "k*--", label="paper, 5 ligands")
+    if 5 in set(sweep["ligands"]):  # the paper's line is at 5 ligands: only beside ours
+        ax.plot(list(PAPER_SWEEP_R), list(PAPER_SWEEP_R.values()), "k*--",
+                label="paper, 5 ligands")
     ax.set_xscale("log")
     ax.set_xlabel("training conditions")
     ax.set_ylabel("test Pearson r")
@@ -60,6 +72,7 @@ def main(smk):
     axes[1].set_xlabel("r per condition (over TFs)")
     for ax in axes:
         ax.set_ylabel("count")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     fig.savefig(smk.output.d, dpi=150)
     plt.close(fig)
 
@@ -72,8 +85,9 @@ def main(smk):
                      & (sweep["seed"] == first["seed"])]
     model = same.iloc[0] if len(same) else point
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-    names = [f"model ({int(model['samples'])} x {int(model['ligands'])})"] + \
-        [n.removesuffix("_r") for n in controls["name"]]
+    names = [f"trained model\n({int(model['samples'])} conditions x {int(model['ligands'])} "
+             "ligands)"] + [CONTROL_LABELS.get(n.removesuffix("_r"), n.removesuffix("_r"))
+                            for n in controls["name"]]
     ours = [model["r"]] + list(controls["ours"])
     paper = [PAPER_SWEEP_R.get(int(model["samples"]), np.nan) if int(model["ligands"]) == 5
              else np.nan] + list(controls["paper"])
@@ -102,6 +116,10 @@ def main(smk):
     ax.set_title(f"knock-outs: r = {ko:.3f} (paper 0.80)", fontsize=9)
     fig.savefig(smk.output.f, dpi=150)
     plt.close(fig)
+    for panel, claim in (("b", figure5b_claim), ("c", figure5c_claim), ("d", figure5d_claim),
+                         ("e", figure5e_claim), ("f", figure5f_claim)):
+        write_caption(smk.input[f"caption_{panel}"], smk.output[f"caption_{panel}"],
+                      claim(summary))
     log.info("wrote %s", list(smk.output))
 
 

@@ -74,6 +74,17 @@ def log_path(path):
     return f"{LOGS}/{path}"
 
 
+def generated_caption(path):
+    """A report caption that a rule writes (under results_root) from its own numbers, as an
+    absolute path: captions are otherwise looked up beside the rule file."""
+    return os.path.abspath(results_path(path))
+
+
+def caption_template(name):
+    """A caption template of workflow/report/ (filled in by the rule that draws the figure)."""
+    return str(Path(workflow.basedir) / "workflow" / "report" / name)
+
+
 def benchmark_path(path):
     """``path`` under this configuration's benchmark root (config benchmarks_root)."""
     return f"{BENCHMARKS}/{path}"

@@ -298,6 +298,8 @@ rule plot_figure4:
         heatmap_ligands=results_path("synthetic/heatmap/ligands.tsv"),
         scores=results_path("synthetic/complexity/pca-scores.tsv"),
         summary=results_path("synthetic/complexity/summary.tsv"),
+        caption_c=caption_template("figure4c.rst"),
+        caption_d=caption_template("figure4d.rst"),
     output:
         b=report(
             results_path("synthetic/figure4b.png"),
@@ -307,16 +309,18 @@ rule plot_figure4:
         ),
         c=report(
             results_path("synthetic/figure4c.png"),
-            caption="../report/figure4c.rst",
+            caption=generated_caption("synthetic/figure4c.rst"),
             category="Figure 4",
             labels={"figure": "4c", "content": "PCA by ligand count"},
         ),
         d=report(
             results_path("synthetic/figure4d.png"),
-            caption="../report/figure4d.rst",
+            caption=generated_caption("synthetic/figure4d.rst"),
             category="Figure 4",
             labels={"figure": "4d", "content": "linear models"},
         ),
+        caption_c=results_path("synthetic/figure4c.rst"),
+        caption_d=results_path("synthetic/figure4d.rst"),
     log:
         log_path("synthetic/plot_figure4.log"),
     conda:
@@ -335,37 +339,47 @@ rule plot_figure5:
         test_tfs=results_path("synthetic/test/tfs.tsv"),
         knockout_reference=results_path("synthetic/knockout/reference-deltas.tsv"),
         knockout_model=results_path("synthetic/knockout/model-deltas.tsv"),
+        caption_b=caption_template("figure5b.rst"),
+        caption_c=caption_template("figure5c.rst"),
+        caption_d=caption_template("figure5d.rst"),
+        caption_e=caption_template("figure5e.rst"),
+        caption_f=caption_template("figure5f.rst"),
     output:
         b=report(
             results_path("synthetic/figure5b.png"),
-            caption="../report/figure5b.rst",
+            caption=generated_caption("synthetic/figure5b.rst"),
             category="Figure 5",
             labels={"figure": "5b", "content": "test r against training samples"},
         ),
         c=report(
             results_path("synthetic/figure5c.png"),
-            caption="../report/figure5c.rst",
+            caption=generated_caption("synthetic/figure5c.rst"),
             category="Figure 5",
             labels={"figure": "5c", "content": "predicted against reference"},
         ),
         d=report(
             results_path("synthetic/figure5d.png"),
-            caption="../report/figure5d.rst",
+            caption=generated_caption("synthetic/figure5d.rst"),
             category="Figure 5",
             labels={"figure": "5d", "content": "per-TF and per-condition r"},
         ),
         e=report(
             results_path("synthetic/figure5e.png"),
-            caption="../report/figure5e.rst",
+            caption=generated_caption("synthetic/figure5e.rst"),
             category="Figure 5",
             labels={"figure": "5e", "content": "controls"},
         ),
         f=report(
             results_path("synthetic/figure5f.png"),
-            caption="../report/figure5f.rst",
+            caption=generated_caption("synthetic/figure5f.rst"),
             category="Figure 5",
             labels={"figure": "5f", "content": "knock-outs"},
         ),
+        caption_b=results_path("synthetic/figure5b.rst"),
+        caption_c=results_path("synthetic/figure5c.rst"),
+        caption_d=results_path("synthetic/figure5d.rst"),
+        caption_e=results_path("synthetic/figure5e.rst"),
+        caption_f=results_path("synthetic/figure5f.rst"),
     log:
         log_path("synthetic/plot_figure5.log"),
     conda:
