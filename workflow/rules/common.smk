@@ -96,10 +96,17 @@ PAPER_PREFIX = "paper-release:"
 
 
 def paper_release_manifest():
-    """The checked-in manifest as {file: {release_path, commit, sha256}}."""
+    """The checked-in manifest as {file: {release_path, commit, sha256}}; a relative path is
+    looked up in the working directory, then beside the Snakefile. None when absent (an
+    error only once a paper-release: value is used)."""
     import pandas as pd
 
-    table = pd.read_csv(PAPER_RELEASE["manifest"], sep="\t", dtype=str, keep_default_na=False)
+    path = Path(PAPER_RELEASE["manifest"])
+    if not path.exists() and not path.is_absolute():
+        path = Path(workflow.basedir) / path
+    if not path.exists():
+        return None
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
     return table.set_index("file").to_dict("index")
 
 
@@ -128,6 +135,9 @@ def resolve_input(value):
     if not isinstance(value, str) or not value.startswith(PAPER_PREFIX):
         return value
     name = value[len(PAPER_PREFIX):]
+    if PAPER_FILES is None:
+        config_error(f"{value}: the manifest {PAPER_RELEASE['manifest']} "
+                     "(paper_release.manifest) does not exist")
     if name not in PAPER_FILES:
         config_error(f"{value}: {name!r} is not a file of {PAPER_RELEASE['manifest']}")
     mirror = paper_mirror()

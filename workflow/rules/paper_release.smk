@@ -11,7 +11,7 @@ localrules:
 
 
 wildcard_constraints:
-    paper_file="|".join(re.escape(name) for name in PAPER_FILES),
+    paper_file="|".join(re.escape(name) for name in PAPER_FILES or {}) or "__none__",
 
 
 rule download_paper_file:
