@@ -19,6 +19,7 @@ from signet.studies.synthetic.captions import (  # noqa: E402
     figure5d_claim,
     figure5e_claim,
     figure5f_claim,
+    knockout_unchanged,
     write_caption,
 )
 from signet.studies.synthetic.conditions import PAPER_SWEEP_R  # noqa: E402
@@ -116,10 +117,12 @@ def main(smk):
     ax.set_title(f"knock-outs: r = {ko:.3f} (paper 0.80)", fontsize=9)
     fig.savefig(smk.output.f, dpi=150)
     plt.close(fig)
-    for panel, claim in (("b", figure5b_claim), ("c", figure5c_claim), ("d", figure5d_claim),
-                         ("e", figure5e_claim), ("f", figure5f_claim)):
-        write_caption(smk.input[f"caption_{panel}"], smk.output[f"caption_{panel}"],
-                      claim(summary))
+    unchanged = knockout_unchanged(merged["delta_ref"], merged["delta_model"])
+    claims = {"b": figure5b_claim(summary), "c": figure5c_claim(summary),
+              "d": figure5d_claim(summary), "e": figure5e_claim(summary),
+              "f": figure5f_claim(summary, unchanged)}
+    for panel, claim in claims.items():
+        write_caption(smk.input[f"caption_{panel}"], smk.output[f"caption_{panel}"], claim)
     log.info("wrote %s", list(smk.output))
 
 

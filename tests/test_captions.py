@@ -41,7 +41,7 @@ def test_4c_peak_then_fall_is_said_as_such():
     """The offline run's shape: peak at 3 ligands, 0.34 at 6."""
     claim = figure4c_claim(_complexity([0.4, 0.8, 1.1, 0.9, 0.6, 0.34], [0.9] * 6))
     assert "does not grow steadily" in claim and "unlike the paper" in claim
-    assert "largest, 1.100, at 3" in claim and "0.340 at 6" in claim
+    assert "largest (1.100) at 3 ligands" in claim and "0.340 at 6" in claim
     assert "grows with every" not in claim
 
 
@@ -50,7 +50,7 @@ def test_4d_claims_falling_fit_only_when_it_falls():
     falling = figure4d_claim(_complexity([1] * 4, [0.99, 0.95, 0.9, 0.8]))
     assert "falls with every added ligand" in falling and "unlike" not in falling
     dip = figure4d_claim(_complexity([1] * 6, [0.97, 0.95, 0.96, 0.97, 0.975, 0.98]))
-    assert "does not fall steadily" in dip and "lowest, 0.950, at 2" in dip
+    assert "does not fall steadily" in dip and "lowest (0.950) at 2 ligands" in dip
     assert "unlike the paper" in dip
     rising = figure4d_claim(_complexity([1] * 3, [0.9, 0.95, 0.98]))
     assert "rises" in rising and "unlike the paper" in rising
@@ -113,9 +113,11 @@ def test_5e_offline_like_numbers_are_said_as_they_are():
 
 
 def test_5f_weak_and_strong_knockout_agreement():
-    weak = figure5f_claim(_summary([(50, 3, 1, 0.7, 0, 0)], knockout=(0.60, 0.7)))
+    weak = figure5f_claim(_summary([(50, 3, 1, 0.7, 0, 0)], knockout=(0.60, 0.7)), (40, 12))
     assert "r = 0.600 (paper ~0.80)" in weak and "more weakly than in the paper" in weak
-    assert "70 %" in weak
+    assert "70 %" in weak and "12 of the 40 pairs that the reference leaves unchanged" in weak
+    assert "vertical line" not in figure5f_claim(
+        _summary([(50, 3, 1, 0.7, 0, 0)], knockout=(0.60, 0.7)), (40, 0))
     strong = figure5f_claim(_summary([(50, 3, 1, 0.7, 0, 0)], knockout=(0.82, 0.9)))
     assert "about as well as in the paper" in strong and "weakly" not in strong
 
@@ -134,3 +136,11 @@ def test_generated_caption_templates_carry_one_mark_and_the_rest_none():
     for path in report.glob("*.rst"):
         count = path.read_text().count(CLAIM_MARK)
         assert count == (1 if path.name in generated else 0), path.name
+
+
+def test_knockout_unchanged_counts_by_hand():
+    """Reference deltas 0, 0, 0, 0.5; model 0, 0.02, 0.005, 0.4: three unchanged pairs, one
+    of them moved by >= 0.01."""
+    from signet.studies.synthetic.captions import knockout_unchanged
+
+    assert knockout_unchanged([0, 0, 0, 0.5], [0, 0.02, 0.005, 0.4]) == (3, 1)

@@ -19,7 +19,7 @@ import pandas as pd
 
 __all__ = ["CONTROL_LABELS", "figure4c_claim", "figure4d_claim", "figure5b_claim",
            "figure5c_claim", "figure5d_claim", "figure5e_claim", "figure5f_claim",
-           "best_sweep_point", "fill_caption", "write_caption", "CLAIM_MARK"]
+           "best_sweep_point", "fill_caption", "write_caption", "knockout_unchanged", "CLAIM_MARK"]
 
 CLAIM_MARK = "@CLAIM@"
 
@@ -38,6 +38,10 @@ def _f(value: float) -> str:
     return f"{value:.3f}"
 
 
+def _ligands(level) -> str:
+    return f"{level} ligand" if int(level) == 1 else f"{level} ligands"
+
+
 def _trend(values) -> str:
     """'rises', 'falls' or 'does not change steadily' for a sequence (steps within SAME
     count as flat)."""
@@ -54,31 +58,31 @@ def _trend(values) -> str:
 def figure4c_claim(complexity: pd.DataFrame) -> str:
     table = complexity.sort_values("level")
     levels, areas = table["level"].to_numpy(), table["area"].to_numpy()
-    span = (f"from {_f(areas[0])} at {levels[0]} ligand(s) to {_f(areas[-1])} at "
-            f"{levels[-1]}")
+    span = f"from {_f(areas[0])} at {_ligands(levels[0])} to {_f(areas[-1])} at {levels[-1]}"
     if _trend(areas) == "rises":
         return (f"In this run the hull area grows with every added ligand ({span}): more "
                 "simultaneous ligands cover more of the output space, as in the paper.")
     peak = int(np.argmax(areas))
-    return (f"In this run the hull area does not grow steadily with the number of ligands "
-            f"({span}; largest, {_f(areas[peak])}, at {levels[peak]}), unlike the paper, "
-            "where more simultaneous ligands cover more of the output space.")
+    return (f"In this run the hull area does not grow steadily with the number of ligands: it "
+            f"goes {span} and is largest ({_f(areas[peak])}) at {_ligands(levels[peak])}, unlike "
+            "the paper, where more simultaneous ligands cover more of the output space.")
 
 
 def figure4d_claim(complexity: pd.DataFrame) -> str:
     table = complexity.sort_values("level")
     levels, cv = table["level"].to_numpy(), table["linear_cv_r"].to_numpy()
-    span = f"from {_f(cv[0])} at {levels[0]} ligand(s) to {_f(cv[-1])} at {levels[-1]}"
+    span = f"from {_f(cv[0])} at {_ligands(levels[0])} to {_f(cv[-1])} at {levels[-1]}"
     trend = _trend(cv)
     if trend == "falls":
         return (f"In this run the cross-validated r of the linear model falls with every added "
                 f"ligand ({span}), as in the paper: the more ligands act together, the less "
                 "linear the map from ligands to TFs.")
     low = int(np.argmin(cv))
-    shape = "rises" if trend == "rises" else \
-        f"does not fall steadily (lowest, {_f(cv[low])}, at {levels[low]})"
-    return (f"In this run the cross-validated r of the linear model {shape} ({span}), unlike "
-            "the paper, where it falls as more ligands act together.")
+    shape = f"rises {span}" if trend == "rises" else \
+        f"does not fall steadily: it goes {span} and is lowest ({_f(cv[low])}) at " \
+        f"{_ligands(levels[low])}"
+    return (f"In this run the cross-validated r of the linear model {shape}, unlike the paper, "
+            "where it falls as more ligands act together.")
 
 
 def _sweep(summary: pd.DataFrame) -> pd.DataFrame:
@@ -188,7 +192,19 @@ def figure5e_claim(summary: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-def figure5f_claim(summary: pd.DataFrame, paper_r: float = 0.80) -> str:
+def knockout_unchanged(reference_delta, model_delta, zero: float = 1e-6,
+                       moved: float = 0.01) -> tuple[int, int]:
+    """(pairs the reference leaves unchanged, |delta| < zero; of those, the pairs the model
+    moves by at least ``moved``): the vertical line at 0 of Fig. 5f."""
+    reference = np.abs(np.asarray(reference_delta, dtype=float))
+    model = np.abs(np.asarray(model_delta, dtype=float))
+    still = reference < zero
+    return int(still.sum()), int((still & (model >= moved)).sum())
+
+
+def figure5f_claim(summary: pd.DataFrame, unchanged: tuple[int, int] | None = None,
+                   paper_r: float = 0.80) -> str:
+    """``unchanged``: :func:`knockout_unchanged` of the plotted pairs."""
     rows = dict(zip(summary["name"], summary["ours"]))
     r = float(rows["knockout_r"])
     text = f"Knock-out r = {_f(r)} (paper ~{paper_r:.2f})"
@@ -198,9 +214,11 @@ def figure5f_claim(summary: pd.DataFrame, paper_r: float = 0.80) -> str:
     if r >= paper_r - 0.05:
         text += ": the model's knock-outs agree with the reference about as well as in the paper."
     else:
-        text += (": the knock-outs correlate more weakly than in the paper. Points on the "
-                 "vertical line at 0 are knock-outs that change nothing in the reference but "
-                 "something in the model.")
+        text += ": the knock-outs correlate more weakly than in the paper."
+    if unchanged is not None and unchanged[1] > 0:
+        text += (f" {unchanged[1]} of the {unchanged[0]} pairs that the reference leaves "
+                 "unchanged (|change| < 1e-6) are moved by the model (|change| >= 0.01): the "
+                 "vertical line at a reference change of 0.")
     return text
 
 
