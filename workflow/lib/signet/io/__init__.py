@@ -8,6 +8,7 @@ from signet.io.formats import (
     PARAMETER_TYPES,
     atomic_write,
     load_checkpoint,
+    merge_repeated_edges,
     read_annotation,
     read_conditions,
     read_network,
@@ -20,6 +21,6 @@ from signet.io.formats import (
 )
 
 __all__ = ["ANNOTATION_COLUMNS", "NETWORK_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
-           "atomic_write", "load_checkpoint", "read_annotation", "read_conditions",
+           "atomic_write", "load_checkpoint", "merge_repeated_edges", "read_annotation", "read_conditions",
            "read_network", "read_parameters", "save_checkpoint", "write_annotation",
            "write_conditions", "write_network", "write_parameters"]
