@@ -18,7 +18,7 @@ ALLOWED = {TESTS / "conftest.py", TESTS / "workflow" / "conftest.py", Path(__fil
 PATTERNS = [
     re.compile(r"""\.\./shared\b"""),
     re.compile(r"""/\s*["']shared["']"""),
-    re.compile(r"""["']paper-reference["']"""),
+    re.compile(r"""["']data["']\s*/\s*["']paper-reference["']"""),
     re.compile(r"""data/paper-reference"""),
 ]
 
@@ -35,11 +35,13 @@ def test_guard_catches_each_spelling():
         'SHARED = ROOT / ".." / "shared" / "data"',
         'path = "../shared/data/paper-reference/networks/KEGGnet-Model.tsv"',
         'base = ROOT.parent / "shared" / "data" / "paper-reference"',
+        'base = elsewhere / "data" / "paper-reference" / "networks"',
     ]
     for line in offending:
         assert direct_uses(line), line
     assert not direct_uses('model = paper_data / "networks" / "KEGGnet-Model.tsv"')
     assert not direct_uses('"--configfile=config/paper-reference.yaml"')
+    assert not direct_uses('out = workdir / "results" / "paper-reference" / "macrophage"')
 
 
 def test_no_test_builds_the_paper_data_path_itself():
