@@ -13,6 +13,7 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/paper_release.smk"
 include: "workflow/rules/figure1.smk"
 include: "workflow/rules/toy.smk"
 include: "workflow/rules/spectral.smk"

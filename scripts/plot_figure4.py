@@ -11,6 +11,11 @@ import pandas as pd  # noqa: E402
 from scipy.cluster.hierarchy import leaves_list, linkage  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
 from signet.rule_script import run  # noqa: E402
+from signet.studies.synthetic.captions import (  # noqa: E402
+    figure4c_claim,
+    figure4d_claim,
+    write_caption,
+)
 
 log = logging.getLogger("plot_figure4")
 
@@ -59,6 +64,8 @@ def main(smk):
     ax.legend()
     fig.savefig(smk.output.d, dpi=150)
     plt.close(fig)
+    write_caption(smk.input.caption_c, smk.output.caption_c, figure4c_claim(summary))
+    write_caption(smk.input.caption_d, smk.output.caption_d, figure4d_claim(summary))
     log.info("wrote %s", list(smk.output))
 
 

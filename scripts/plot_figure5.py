@@ -9,8 +9,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from signet.io import read_conditions  # noqa: E402
 from signet.rule_script import run  # noqa: E402
+from signet.studies.synthetic.captions import (  # noqa: E402
+    CONTROL_LABELS,
+    figure5b_claim,
+    figure5c_claim,
+    figure5d_claim,
+    figure5e_claim,
+    figure5f_claim,
+    knockout_unchanged,
+    write_caption,
+)
 from signet.studies.synthetic.conditions import PAPER_SWEEP_R  # noqa: E402
 
 log = logging.getLogger("plot_figure5")
@@ -35,7 +46,18 @@ def main(smk):
         pd.read_csv(smk.input.knockout_model, sep="\t"), on=keys, suffixes=("_ref", "_model"))
     plot_knockouts(merged, summary[summary["name"] == "knockout_r"]["ours"].iloc[0],
                    smk.output.f)
+    write_captions(smk, summary, merged)
     log.info("wrote %s", list(smk.output))
+
+
+def write_captions(smk, summary: pd.DataFrame, merged: pd.DataFrame) -> None:
+    """Each panel's caption, with the claim that this run's numbers support."""
+    unchanged = knockout_unchanged(merged["delta_ref"], merged["delta_model"])
+    claims = {"b": figure5b_claim(summary), "c": figure5c_claim(summary),
+              "d": figure5d_claim(summary), "e": figure5e_claim(summary),
+              "f": figure5f_claim(summary, unchanged)}
+    for panel, claim in claims.items():
+        write_caption(smk.input[f"caption_{panel}"], smk.output[f"caption_{panel}"], claim)
 
 
 def _save(fig, path) -> None:
@@ -49,7 +71,9 @@ def plot_sweep(sweep: pd.DataFrame, path) -> None:
     for ligands, part in sweep.groupby("ligands"):
         mean = part.groupby("samples")["r"].mean()
         ax.plot(mean.index, mean.to_numpy(), "o-", label=f"{ligands} ligands (ours)")
-    ax.plot(list(PAPER_SWEEP_R), list(PAPER_SWEEP_R.values()), "k*--", label="paper, 5 ligands")
+    if 5 in set(sweep["ligands"]):  # the paper's line is at 5 ligands: only beside ours
+        ax.plot(list(PAPER_SWEEP_R), list(PAPER_SWEEP_R.values()), "k*--",
+                label="paper, 5 ligands")
     ax.set_xscale("log")
     ax.set_xlabel("training conditions")
     ax.set_ylabel("test Pearson r")
@@ -79,6 +103,7 @@ def plot_per_tf_and_condition(per_tf: pd.Series, per_condition: pd.Series, path)
     axes[1].set_xlabel("r per condition (over TFs)")
     for ax in axes:
         ax.set_ylabel("count")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     _save(fig, path)
 
 
@@ -96,8 +121,9 @@ def control_point(sweep: pd.DataFrame, controls: pd.DataFrame, best):
 def plot_controls(controls: pd.DataFrame, model, path) -> None:
     """(e) the controls' test r against the model's at the same point, ours beside the paper's."""
     fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
-    names = [f"model ({int(model['samples'])} x {int(model['ligands'])})"] + \
-        [n.removesuffix("_r") for n in controls["name"]]
+    names = [f"trained model\n({int(model['samples'])} conditions x {int(model['ligands'])} "
+             "ligands)"] + [CONTROL_LABELS.get(n.removesuffix("_r"), n.removesuffix("_r"))
+                            for n in controls["name"]]
     ours = [model["r"]] + list(controls["ours"])
     paper = [PAPER_SWEEP_R.get(int(model["samples"]), np.nan) if int(model["ligands"]) == 5
              else np.nan] + list(controls["paper"])

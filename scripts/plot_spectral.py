@@ -59,7 +59,7 @@ def main(smk):
     axes[3].set_xlabel("step")
     axes[3].set_ylabel("max |x(k+1) - x(k)|")
     axes[3].legend(frameon=False, fontsize=8)
-    axes[3].set_title(f"d  convergence ({len(history) - 1} descent steps)")
+    axes[3].set_title(f"e  convergence ({len(history) - 1} descent steps)")
     fig.savefig(smk.output[0], dpi=150)
     log.info("rho %.4f -> %.4f", history["rho"].iloc[0], history["rho"].iloc[-1])
 

@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = (ROOT / ".." / "shared").resolve()
-PAPER = SHARED / "data" / "paper-reference"
+# SIGNET_PAPER_DATA points at the folder elsewhere (a checkout whose ../shared is absent)
+PAPER = Path(os.environ.get("SIGNET_PAPER_DATA") or SHARED / "data" / "paper-reference")
 
 os.environ.setdefault("XDG_CACHE_HOME", str(ROOT / ".pytest_cache" / "xdg"))
 

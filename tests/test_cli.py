@@ -99,3 +99,63 @@ def test_bench_prints_the_figures_tools_parse():
     for key in ("forward_ms_median", "backward_ms_median"):
         assert 0 < float(keys[key]) < 60_000
     assert float(keys["peak_rss_mb"]) >= float(keys["peak_rss_before_timed_passes_mb"]) > 0
+
+
+def _every_action(parser):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                for inner in _every_action(sub):
+                    yield (name, *inner[1:]) if inner[0] == "" else inner
+        elif not isinstance(action, argparse._HelpAction):
+            yield ("", action.dest, action.help)
+
+
+def test_every_flag_has_help_and_recipe_help_lists_every_preset():
+    from signet.cli import build_parser
+    from signet.training.recipe import PRESETS
+
+    actions = list(_every_action(build_parser()))
+    assert len(actions) > 30
+    missing = [(command, dest) for command, dest, text in actions if not text]
+    assert not missing, missing
+    for command in ("train", "bench"):
+        text = _run(command, "--help")
+        for name in PRESETS:
+            assert name in " ".join(text.split()), (command, name)
+
+
+def test_unknown_preset_names_the_valid_ones(tmp_path, toy_paths):
+    from signet.training.recipe import PRESETS
+
+    result = subprocess.run(
+        [sys.executable, "-m", "signet.cli", "train", "--network", toy_paths["network"],
+         "--annotation", toy_paths["annotation"], "--ligands", tmp_path / "x.tsv", "--tfs",
+         tmp_path / "y.tsv", "--output-dir", tmp_path / "run", "--recipe", "papr"],
+        capture_output=True, text=True)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "papr" in lines[0] and "not found" not in lines[0]
+    for name in PRESETS:
+        assert name in lines[0]
+
+
+def test_final_line_shows_rho_as_na_when_not_computed(tmp_path, toy_paths):
+    """rho is computed every 10th epoch here, so the 3rd (last) epoch has none: the log holds
+    NaN there and the final line says n/a instead of nan."""
+    ligands = pd.DataFrame({"L2": [0.0, 1.0, 0.3], "L1": [0.0, 0.5, 0.9]},
+                           index=["ctrl", "both", "mix"])
+    ligands.to_csv(tmp_path / "lig.tsv", sep="\t")
+    net = ["--network", toy_paths["network"], "--annotation", toy_paths["annotation"]]
+    _run("simulate", *net, "--parameters", toy_paths["parameters"], "--ligands",
+         tmp_path / "lig.tsv", "--output", tmp_path / "tf.tsv")
+    (tmp_path / "r.yaml").write_text("preset: paper\nspectral_every: 10\n")
+    out = _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
+               "--output-dir", tmp_path / "run", "--epochs", 3, "--batch-size", 3,
+               "--recipe", tmp_path / "r.yaml", "--quiet")
+    log = pd.read_csv(tmp_path / "run" / "training-log.tsv", sep="\t")
+    assert np.isnan(log["rho"].iloc[-1])
+    final = out.strip().splitlines()[-1]
+    assert "rho n/a" in final and "nan" not in final, final

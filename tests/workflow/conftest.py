@@ -1,16 +1,14 @@
 """Fixtures of the workflow tests."""
 
-import os
-
 import pytest
-from wfhelpers import SHARED, copy_workflow
+from wfhelpers import copy_workflow
 
 
 @pytest.fixture
-def workdir(tmp_path):
-    """A copy of the workflow in tmp_path/main with ../shared beside it."""
-    if not (SHARED / "data" / "paper-reference").exists():
-        if os.environ.get("CI"):
-            raise RuntimeError(f"{SHARED} is missing; CI must have ../shared")
-        pytest.skip("../shared/data/paper-reference is not present on this machine")
-    return copy_workflow(tmp_path)
+def workdir(tmp_path, paper_data):
+    """A copy of the workflow in tmp_path/main, with the folder holding the paper's data
+    (found by the ``paper_data`` fixture, which skips or fails in CI when it is absent)
+    linked beside it as the configs expect."""
+    main = copy_workflow(tmp_path)
+    (tmp_path / "shared").symlink_to(paper_data.parents[1])
+    return main

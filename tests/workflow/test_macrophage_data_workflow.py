@@ -17,21 +17,20 @@ from wfhelpers import snakemake
 _snakemake = partial(snakemake, cores=1)
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT / ".." / "shared"
 DATA = ROOT / "tests" / "data" / "macrophage"
 
 
-def test_paper_reference_config_makes_the_paper_tables_offline(workdir):
-    """`snakemake --configfile=config/paper-reference.yaml results/macrophage/...` with no
+def test_paper_reference_config_makes_the_paper_tables_offline(workdir, paper_data):
+    """`snakemake --configfile=config/paper-reference.yaml results/paper-reference/...` with no
     network: only make_tf_table runs; reference: the paper's two tables."""
     _snakemake(workdir, "--configfile=config/paper-reference.yaml",
-               "results/macrophage/macrophage-TFs.tsv")
-    reference = SHARED / "data" / "paper-reference" / "macrophage"
-    tfs = pd.read_csv(workdir / "results/macrophage/macrophage-TFs.tsv", sep="\t", index_col=0)
+               "results/paper-reference/macrophage/macrophage-TFs.tsv")
+    reference = paper_data / "macrophage"
+    tfs = pd.read_csv(workdir / "results/paper-reference/macrophage/macrophage-TFs.tsv", sep="\t", index_col=0)
     paper = pd.read_csv(reference / "macrophage-TFs.tsv", sep="\t", index_col=0)
     assert list(tfs.index) == list(paper.index) and list(tfs.columns) == list(paper.columns)
     assert np.abs(tfs.to_numpy() - paper.to_numpy()).max() < 1e-9
-    ligands = (workdir / "results/macrophage/macrophage-Ligands.tsv").read_text()
+    ligands = (workdir / "results/paper-reference/macrophage/macrophage-Ligands.tsv").read_text()
     assert ligands == (reference / "macrophage-Ligands.tsv").read_text()
     assert not (workdir / "resources").exists()  # nothing downloaded
 

@@ -8,7 +8,6 @@ import yaml
 from wfhelpers import snakemake as _snakemake
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT / ".." / "shared"
 
 
 def test_one_tiny_fold_end_to_end(workdir):
@@ -20,9 +19,9 @@ def test_one_tiny_fold_end_to_end(workdir):
     tiny["macrophage"]["model"].update(epochs=3, runtime_minutes=5)
     tiny["macrophage"]["loocv"] = {"folds": ["CON"], "scrambled_seed": 3}
     (workdir / "tiny.yaml").write_text(yaml.safe_dump(tiny))
-    _snakemake(workdir, "--configfile=tiny.yaml", "results/macrophage/summary.tsv",
-               "results/macrophage/figure6f.png")
-    out = workdir / "results" / "macrophage"
+    _snakemake(workdir, "--configfile=tiny.yaml", "results/paper-reference/macrophage/summary.tsv",
+               "results/paper-reference/macrophage/figure6f.png")
+    out = workdir / "results" / "paper-reference" / "macrophage"
     assert pd.read_csv(out / "loocv" / "folds.tsv", sep="\t")["fold"].tolist() == ["CON"]
     for panel in "abcdef":
         assert (out / f"figure6{panel}.png").stat().st_size > 0
@@ -30,7 +29,7 @@ def test_one_tiny_fold_end_to_end(workdir):
         log = pd.read_csv(out / control / "CON" / "seed~0" / "training-log.tsv", sep="\t")
         assert len(log) == 3
     assert "scrambled TF rows (seed 3)" in (
-        workdir / "logs/macrophage/train_macrophage_fold/scrambled/CON/seed~0.log").read_text()
+        workdir / "logs/paper-reference/macrophage/train_macrophage_fold/scrambled/CON/seed~0.log").read_text()
     loocv = pd.read_csv(out / "loocv" / "CON" / "seed~0" / "predictions.tsv", sep="\t",
                         index_col=0)
     scrambled = pd.read_csv(out / "scrambled" / "CON" / "seed~0" / "predictions.tsv",

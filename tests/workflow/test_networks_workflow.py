@@ -18,12 +18,11 @@ from wfhelpers import snakemake
 _snakemake = partial(snakemake, cores=1, check=False)
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT / ".." / "shared"
 DATA = ROOT / "tests" / "data"
 
 
-def _overlay(workdir, upstream: Path) -> Path:
-    paper = "../shared/data/paper-reference/networks/KEGGnet"
+def _overlay(workdir, upstream: Path, paper_data: Path) -> Path:
+    paper = paper_data / "networks" / "KEGGnet"
     config = {
         "stages": {name: False for name in ("figure1", "toy", "spectral", "timing",
                                               "macrophage", "macrophage_model", "synthetic")}
@@ -67,12 +66,12 @@ def _signed(path) -> set:
 
 
 @pytest.mark.slow
-def test_network_rules_rebuild_the_fixture_networks(workdir, tmp_path):
+def test_network_rules_rebuild_the_fixture_networks(workdir, tmp_path, paper_data):
     upstream = tmp_path / "upstream"
     upstream.mkdir()
     with gzip.open(upstream / "omnipath.tsv.gz", "wb") as out:
         out.write((DATA / "omnipath-fixture.tsv").read_bytes())
-    overlay = _overlay(workdir, upstream)
+    overlay = _overlay(workdir, upstream, paper_data)
 
     result = _snakemake(workdir, "--configfile", str(overlay), "--dry-run", "--",
                         "results/networks/paper-summary.tsv")

@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT / ".." / "shared"
 
 
-def copy_workflow(tmp_path: Path, with_shared: bool = True) -> Path:
-    """Copy the workflow into tmp_path/main (with ../shared linked beside it)."""
+def copy_workflow(tmp_path: Path) -> Path:
+    """Copy the workflow into tmp_path/main."""
     main = tmp_path / "main"
     main.mkdir()
     for name in ("Snakefile", "workflow", "scripts", "config", "envs"):
@@ -22,8 +21,6 @@ def copy_workflow(tmp_path: Path, with_shared: bool = True) -> Path:
             shutil.copytree(source, main / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(source, main / name)
-    if with_shared and SHARED.exists():
-        (tmp_path / "shared").symlink_to(SHARED.resolve())
     return main
 
 

@@ -1,6 +1,7 @@
 # Helpers, not work: validate the config, make the library importable by the scripts, and
 # turn config into paths (the get_... input functions). Rules live in the stage files.
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -53,6 +54,117 @@ def check_study_networks(config):
 
 check_study_networks(config)
 
+
+# ---- where this configuration writes ---------------------------------------------------------
+# Every rule writes under results_root and logs under logs_root, so that configurations with
+# their own roots (config/offline.yaml, config/paper-reference.yaml) never overwrite or
+# invalidate each other's outputs.
+RESULTS = config["results_root"].rstrip("/")
+LOGS = config["logs_root"].rstrip("/")
+BENCHMARKS = config["benchmarks_root"].rstrip("/")
+
+
+def results_path(path):
+    """``path`` under this configuration's results root (config results_root)."""
+    return f"{RESULTS}/{path}"
+
+
+def log_path(path):
+    """``path`` under this configuration's log root (config logs_root)."""
+    return f"{LOGS}/{path}"
+
+
+def generated_caption(path):
+    """A report caption that a rule writes (under results_root) from its own numbers, as an
+    absolute path: captions are otherwise looked up beside the rule file."""
+    return os.path.abspath(results_path(path))
+
+
+def caption_template(name):
+    """A caption template of workflow/report/ (filled in by the rule that draws the figure)."""
+    return str(Path(workflow.basedir) / "workflow" / "report" / name)
+
+
+def benchmark_path(path):
+    """``path`` under this configuration's benchmark root (config benchmarks_root)."""
+    return f"{BENCHMARKS}/{path}"
+
+
+# ---- the paper's released files (workflow/rules/paper_release.smk) -------------------------
+PAPER_RELEASE = config["paper_release"]
+PAPER_PREFIX = "paper-release:"
+
+
+def paper_release_manifest():
+    """The checked-in manifest as {file: {release_path, commit, sha256}}; a relative path is
+    looked up in the working directory, then beside the Snakefile. None when absent (an
+    error only once a paper-release: value is used)."""
+    import pandas as pd
+
+    path = Path(PAPER_RELEASE["manifest"])
+    if not path.exists() and not path.is_absolute():
+        path = Path(workflow.basedir) / path
+    if not path.exists():
+        return None
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    return table.set_index("file").to_dict("index")
+
+
+PAPER_FILES = paper_release_manifest()
+
+
+def get_paper_file_url(name):
+    """The pinned URL of a released file (config paper_release.url, manifest commit)."""
+    if LIBRARY not in sys.path:
+        sys.path.insert(0, LIBRARY)
+    from signet.io.download import release_url
+
+    entry = PAPER_FILES[name]
+    return release_url(PAPER_RELEASE["url"], entry["commit"], entry["release_path"])
+
+
+def paper_mirror():
+    """The local mirror of the released files, or None when absent (then they download)."""
+    mirror = PAPER_RELEASE["mirror"]
+    return mirror if mirror and Path(mirror).is_dir() else None
+
+
+def resolve_input(value):
+    """A config path; ``paper-release:FILE`` becomes the mirror's copy of FILE when the mirror
+    exists, else the download rule's output resources/paper-release/FILE."""
+    if not isinstance(value, str) or not value.startswith(PAPER_PREFIX):
+        return value
+    name = value[len(PAPER_PREFIX):]
+    if PAPER_FILES is None:
+        config_error(f"{value}: the manifest {PAPER_RELEASE['manifest']} "
+                     "(paper_release.manifest) does not exist")
+    if name not in PAPER_FILES:
+        config_error(f"{value}: {name!r} is not a file of {PAPER_RELEASE['manifest']}")
+    mirror = paper_mirror()
+    return f"{mirror}/{name}" if mirror else f"resources/paper-release/{name}"
+
+# ---- executor ---------------------------------------------------------------------------------
+# Commands each cluster executor needs on the submitting machine.
+EXECUTOR_COMMANDS = {"slurm": ["sbatch", "squeue", "sacct", "scancel"]}
+
+
+def check_executor(executor_name):
+    """Stop with one line, before any job starts, when the executor's commands are missing
+    (e.g. --profile profiles/slurm on a machine without Slurm)."""
+    import shutil
+
+    missing = [c for c in EXECUTOR_COMMANDS.get(executor_name, []) if shutil.which(c) is None]
+    if missing:
+        print(f"error: the {executor_name} executor needs {', '.join(missing)}, not found on "
+              f"PATH here: run on the cluster's submit host, or without --profile "
+              f"profiles/{executor_name} to run locally", file=sys.stderr)
+        sys.exit(1)
+
+
+onstart:
+    check_executor(getattr(workflow.executor_plugin, "name", None))
+
+
 # The scripts import signet from this checkout, so that a conda environment (which cannot
 # pip-install the repository) runs the same code as the project's virtual environment.
 LIBRARY = str(Path(workflow.basedir) / "workflow" / "lib")
@@ -70,30 +182,30 @@ wildcard_constraints:
 # the download manifest (path, url, date, size, sha256 of every downloaded input)
 MANIFEST = "resources/MANIFEST.tsv"
 # the macrophage condition tables: written by make_tf_table, read by the model rules
-MACROPHAGE_TFS = "results/macrophage/macrophage-TFs.tsv"
-MACROPHAGE_LIGANDS = "results/macrophage/macrophage-Ligands.tsv"
+MACROPHAGE_TFS = results_path("macrophage/macrophage-TFs.tsv")
+MACROPHAGE_LIGANDS = results_path("macrophage/macrophage-Ligands.tsv")
 
 
 # ---- final outputs per stage ---------------------------------------------------------------
 def get_figure1_outputs():
     return [
-        "results/figure1/figure1a.png",
-        "results/figure1/figure1b.png",
-        "results/figure1/figure1c.png",
-        "results/figure1/ffnn-fits.tsv",
+        results_path("figure1/figure1a.png"),
+        results_path("figure1/figure1b.png"),
+        results_path("figure1/figure1c.png"),
+        results_path("figure1/ffnn-fits.tsv"),
     ]
 
 
 def get_toy_outputs():
-    return ["results/toy/figure2.png", "results/toy/evaluation/summary.tsv"]
+    return [results_path("toy/figure2.png"), results_path("toy/evaluation/summary.tsv")]
 
 
 def get_spectral_outputs():
-    return ["results/spectral/figure3.png"]
+    return [results_path("spectral/figure3.png")]
 
 
 def get_timing_outputs():
-    return ["results/timing/supplementary-figure5.png", "results/timing/trend.tsv"]
+    return [results_path("timing/supplementary-figure5.png"), results_path("timing/trend.tsv")]
 
 
 def get_final_outputs(wildcards=None):
@@ -123,7 +235,7 @@ def get_final_outputs(wildcards=None):
 def get_ffnn_fits(wildcards=None):
     """One table of FFNN fits per mechanism (Fig. 1c)."""
     return expand(
-        "results/figure1/ffnn/{mechanism}.tsv", mechanism=config["figure1"]["mechanisms"]
+        results_path("figure1/ffnn/{mechanism}.tsv"), mechanism=config["figure1"]["mechanisms"]
     )
 
 
@@ -146,25 +258,25 @@ def get_toy_recipe_file(wildcards=None):
 # ---- inputs: macrophage data (workflow/rules/macrophage_data.smk) ------------------------
 def get_macrophage_sample_sheet(wildcards=None):
     """The sample sheet given in config, else the one parsed from the SDRF."""
-    return config["macrophage"]["inputs"]["sample_sheet"] or "results/macrophage/sample-sheet.tsv"
+    return resolve_input(config["macrophage"]["inputs"]["sample_sheet"]) or results_path("macrophage/sample-sheet.tsv")
 
 
 def get_macrophage_tf_scores(wildcards=None):
     """The per-array TF score table given in config, else the VIPER output."""
-    return config["macrophage"]["inputs"]["tf_scores"] or "results/macrophage/tf-scores.tsv"
+    return resolve_input(config["macrophage"]["inputs"]["tf_scores"]) or results_path("macrophage/tf-scores.tsv")
 
 
 def get_macrophage_uniprot(wildcards=None):
     """The reviewed human UniProt table given in config, else the downloaded one."""
     return (
-        config["macrophage"]["inputs"]["uniprot"]
+        resolve_input(config["macrophage"]["inputs"]["uniprot"])
         or "resources/macrophage/uniprot-human-reviewed.tsv"
     )
 
 
 def get_macrophage_regulon(wildcards=None):
     """The DoRothEA regulon given in config, else the one downloaded through decoupler."""
-    return config["macrophage"]["inputs"]["regulon"] or "resources/macrophage/dorothea-regulon.tsv"
+    return resolve_input(config["macrophage"]["inputs"]["regulon"]) or "resources/macrophage/dorothea-regulon.tsv"
 
 
 def get_macrophage_outputs():
@@ -172,14 +284,14 @@ def get_macrophage_outputs():
     return [
         MACROPHAGE_TFS,
         MACROPHAGE_LIGANDS,
-        "results/macrophage/tf-consistency.tsv",
+        results_path("macrophage/tf-consistency.tsv"),
     ]
 
 
 def get_macrophage_model_outputs():
     """Final outputs of the macrophage model (workflow/rules/macrophage_model.smk)."""
-    return ["results/macrophage/summary.tsv"] + [
-        f"results/macrophage/figure6{panel}.png" for panel in "abcdef"
+    return [results_path("macrophage/summary.tsv")] + [
+        f"{RESULTS}/macrophage/figure6{panel}.png" for panel in "abcdef"
     ]
 
 
@@ -189,11 +301,12 @@ def get_study_network(choice, allow_random=False):
     networks.use (get_network), a {model, annotation} pair, or (synthetic study) random.
     Names are checked against networks.use when the config is loaded (check_study_networks)."""
     if isinstance(choice, dict):
-        return {"network": choice["model"], "annotation": choice["annotation"]}
+        return {"network": resolve_input(choice["model"]),
+                "annotation": resolve_input(choice["annotation"])}
     if allow_random and choice == "random":
         return {
-            "network": "results/networks/random-Model.tsv",
-            "annotation": "results/networks/random-Annotation.tsv",
+            "network": results_path("networks/random-Model.tsv"),
+            "annotation": results_path("networks/random-Annotation.tsv"),
         }
     chosen = get_network(choice)
     return {"network": chosen["model"], "annotation": chosen["annotation"]}
@@ -213,7 +326,7 @@ def get_macrophage_recipe_file(wildcards=None):
 def get_macrophage_full_files(name):
     """``name`` of the full fit, one per seed."""
     return expand(
-        "results/macrophage/full/seed~{seed}/{name}",
+        results_path("macrophage/full/seed~{seed}/{name}"),
         seed=config["macrophage"]["model"]["seeds"],
         name=name,
     )
@@ -231,7 +344,7 @@ def get_macrophage_fold_files(control, name, exclude=()):
     """``name`` of every fold model (x seeds) of ``control`` (loocv or scrambled)."""
     folds = [f for f in get_macrophage_folds() if f not in exclude]
     return expand(
-        "results/macrophage/{control}/{fold}/seed~{seed}/{name}",
+        results_path("macrophage/{control}/{fold}/seed~{seed}/{name}"),
         control=control,
         fold=folds,
         seed=config["macrophage"]["model"]["seeds"],
@@ -280,7 +393,7 @@ def get_synthetic_recipe_file(wildcards=None):
 def get_synthetic_sweep_files(name):
     """One file ``name`` per sweep point."""
     return expand(
-        "results/synthetic/sweep/{point}/{name}",
+        results_path("synthetic/sweep/{point}/{name}"),
         point=SYNTHETIC_SWEEP.instance_patterns,
         name=name,
     )
@@ -294,7 +407,7 @@ def get_synthetic_control_point():
 
 def get_synthetic_control_files(name):
     return expand(
-        "results/synthetic/controls/{control}/{name}",
+        results_path("synthetic/controls/{control}/{name}"),
         control=config["synthetic"]["controls"]["names"],
         name=name,
     )
@@ -305,26 +418,26 @@ def get_synthetic_control_inputs(wildcards):
     mean predictor) the unscrambled training data."""
     inputs = dict(get_synthetic_network(), recipe=get_synthetic_recipe_file())
     if wildcards.control == "mean":
-        inputs["train_tfs"] = "results/synthetic/controls/data/train-tfs.tsv"
+        inputs["train_tfs"] = results_path("synthetic/controls/data/train-tfs.tsv")
     else:
-        inputs["parameters"] = f"results/synthetic/controls/{wildcards.control}/parameters.tsv"
-        inputs["train_tfs"] = f"results/synthetic/controls/{wildcards.control}/train-tfs.tsv"
+        inputs["parameters"] = f"{RESULTS}/synthetic/controls/{wildcards.control}/parameters.tsv"
+        inputs["train_tfs"] = f"{RESULTS}/synthetic/controls/{wildcards.control}/train-tfs.tsv"
     return inputs
 
 
 def get_synthetic_outputs():
     """Final outputs of the synthetic study (for rule all)."""
     return [
-        "results/synthetic/reference/parameters.tsv",
-        "results/synthetic/summary.tsv",
-        "results/synthetic/figure4b.png",
-        "results/synthetic/figure4c.png",
-        "results/synthetic/figure4d.png",
-        "results/synthetic/figure5b.png",
-        "results/synthetic/figure5c.png",
-        "results/synthetic/figure5d.png",
-        "results/synthetic/figure5e.png",
-        "results/synthetic/figure5f.png",
+        results_path("synthetic/reference/parameters.tsv"),
+        results_path("synthetic/summary.tsv"),
+        results_path("synthetic/figure4b.png"),
+        results_path("synthetic/figure4c.png"),
+        results_path("synthetic/figure4d.png"),
+        results_path("synthetic/figure5b.png"),
+        results_path("synthetic/figure5c.png"),
+        results_path("synthetic/figure5d.png"),
+        results_path("synthetic/figure5e.png"),
+        results_path("synthetic/figure5f.png"),
     ]
 
 
@@ -358,10 +471,11 @@ def get_network(name):
                 f"has no entry {name!r} saying how to reconstruct it"
             )
         return {
-            "model": f"results/networks/{name}-Model.tsv",
-            "annotation": f"results/networks/{name}-Annotation.tsv",
+            "model": f"{RESULTS}/networks/{name}-Model.tsv",
+            "annotation": f"{RESULTS}/networks/{name}-Annotation.tsv",
         }
-    return {"model": choice["model"], "annotation": choice["annotation"]}
+    return {"model": resolve_input(choice["model"]),
+            "annotation": resolve_input(choice["annotation"])}
 
 
 def get_network_files(wildcards):
@@ -388,7 +502,7 @@ def get_network_build_extras(wildcards):
 def get_networks_outputs():
     """Final outputs of the networks stage (for the all rule), a summary and a drawing each."""
     return expand(
-        ["results/networks/{name}-summary.tsv", "results/networks/{name}-network.png"],
+        [results_path("networks/{name}-summary.tsv"), results_path("networks/{name}-network.png")],
         name=list(NETWORKS["use"]),
     )
 

@@ -10,11 +10,11 @@ localrules:
 
 rule simulate_mechanisms:
     output:
-        "results/figure1/mechanism-steady-states.tsv",
+        results_path("figure1/mechanism-steady-states.tsv"),
     log:
-        "logs/figure1/simulate_mechanisms.log",
+        log_path("figure1/simulate_mechanisms.log"),
     benchmark:
-        "benchmarks/figure1/simulate_mechanisms.tsv"
+        benchmark_path("figure1/simulate_mechanisms.tsv")
     params:
         mechanisms=config["figure1"]["mechanisms"],
         ode=config["figure1"]["ode"],
@@ -30,16 +30,16 @@ rule simulate_mechanisms:
 
 rule plot_mechanisms:
     input:
-        "results/figure1/mechanism-steady-states.tsv",
+        results_path("figure1/mechanism-steady-states.tsv"),
     output:
         report(
-            "results/figure1/figure1a.png",
+            results_path("figure1/figure1a.png"),
             caption="../report/figure1a.rst",
             category="Figure 1",
             labels={"figure": "1a", "content": "ODE steady states"},
         ),
     log:
-        "logs/figure1/plot_mechanisms.log",
+        log_path("figure1/plot_mechanisms.log"),
     conda:
         "../../envs/signet.yaml"
     script:
@@ -48,15 +48,15 @@ rule plot_mechanisms:
 
 rule plot_activations:
     output:
-        table="results/figure1/activations.tsv",
+        table=results_path("figure1/activations.tsv"),
         figure=report(
-            "results/figure1/figure1b.png",
+            results_path("figure1/figure1b.png"),
             caption="../report/figure1b.rst",
             category="Figure 1",
             labels={"figure": "1b", "content": "activation functions"},
         ),
     log:
-        "logs/figure1/plot_activations.log",
+        log_path("figure1/plot_activations.log"),
     conda:
         "../../envs/signet.yaml"
     script:
@@ -65,13 +65,13 @@ rule plot_activations:
 
 rule fit_ffnn:
     input:
-        "results/figure1/mechanism-steady-states.tsv",
+        results_path("figure1/mechanism-steady-states.tsv"),
     output:
-        "results/figure1/ffnn/{mechanism}.tsv",
+        results_path("figure1/ffnn/{mechanism}.tsv"),
     log:
-        "logs/figure1/fit_ffnn/{mechanism}.log",
+        log_path("figure1/fit_ffnn/{mechanism}.log"),
     benchmark:
-        "benchmarks/figure1/fit_ffnn/{mechanism}.tsv"
+        benchmark_path("figure1/fit_ffnn/{mechanism}.tsv")
     params:
         ffnn=config["figure1"]["ffnn"],
     threads: 1
@@ -88,15 +88,15 @@ rule plot_ffnn_fits:
     input:
         get_ffnn_fits,
     output:
-        table="results/figure1/ffnn-fits.tsv",
+        table=results_path("figure1/ffnn-fits.tsv"),
         figure=report(
-            "results/figure1/figure1c.png",
+            results_path("figure1/figure1c.png"),
             caption="../report/figure1c.rst",
             category="Figure 1",
             labels={"figure": "1c", "content": "FFNN fits"},
         ),
     log:
-        "logs/figure1/plot_ffnn_fits.log",
+        log_path("figure1/plot_ffnn_fits.log"),
     conda:
         "../../envs/signet.yaml"
     script:

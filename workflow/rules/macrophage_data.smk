@@ -25,7 +25,7 @@ rule download_macrophage_metadata:
         idf=f"resources/macrophage/{MACROPHAGE_ACCESSION}.idf.txt",
         adf=f"resources/macrophage/{MACROPHAGE_ARRAY}.adf.txt",
     log:
-        "logs/macrophage/download_macrophage_metadata.log",
+        log_path("macrophage/download_macrophage_metadata.log"),
     params:
         kind="metadata",
         accession=MACROPHAGE_ACCESSION,
@@ -45,7 +45,7 @@ rule download_macrophage_arrays:
         table="resources/macrophage/processed-files.tsv",
         folder=directory("resources/macrophage/processed"),
     log:
-        "logs/macrophage/download_macrophage_arrays.log",
+        log_path("macrophage/download_macrophage_arrays.log"),
     params:
         kind="arrays",
         accession=MACROPHAGE_ACCESSION,
@@ -64,7 +64,7 @@ rule download_macrophage_uniprot:
     output:
         table="resources/macrophage/uniprot-human-reviewed.tsv",
     log:
-        "logs/macrophage/download_macrophage_uniprot.log",
+        log_path("macrophage/download_macrophage_uniprot.log"),
     params:
         kind="uniprot",
         url=config["macrophage"]["uniprot_url"],
@@ -80,7 +80,7 @@ rule download_macrophage_regulon:
     output:
         regulon="resources/macrophage/dorothea-regulon.tsv",
     log:
-        "logs/macrophage/download_macrophage_regulon.log",
+        log_path("macrophage/download_macrophage_regulon.log"),
     params:
         confidence=config["macrophage"]["tf_activity"]["confidence"],
     conda:
@@ -94,9 +94,9 @@ rule parse_sdrf:
     input:
         sdrf=f"resources/macrophage/{MACROPHAGE_ACCESSION}.sdrf.txt",
     output:
-        sheet="results/macrophage/sample-sheet.tsv",
+        sheet=results_path("macrophage/sample-sheet.tsv"),
     log:
-        "logs/macrophage/parse_sdrf.log",
+        log_path("macrophage/parse_sdrf.log"),
     params:
         cell_type=config["macrophage"]["samples"]["cell_type"],
         time=config["macrophage"]["samples"]["time"],
@@ -117,11 +117,11 @@ rule build_expression:
         arrays="resources/macrophage/processed-files.tsv",
         adf=f"resources/macrophage/{MACROPHAGE_ARRAY}.adf.txt",
     output:
-        expression="results/macrophage/expression.tsv",
+        expression=results_path("macrophage/expression.tsv"),
     log:
-        "logs/macrophage/build_expression.log",
+        log_path("macrophage/build_expression.log"),
     benchmark:
-        "benchmarks/macrophage/build_expression.tsv"
+        benchmark_path("macrophage/build_expression.tsv")
     params:
         gene_column=config["macrophage"]["expression"]["gene_column"],
         max_detection_p=config["macrophage"]["expression"]["max_detection_p"],
@@ -139,15 +139,15 @@ rule build_expression:
 
 rule run_viper:
     input:
-        expression="results/macrophage/expression.tsv",
+        expression=results_path("macrophage/expression.tsv"),
         regulon=get_macrophage_regulon,
         uniprot=get_macrophage_uniprot,
     output:
-        scores="results/macrophage/tf-scores.tsv",
+        scores=results_path("macrophage/tf-scores.tsv"),
     log:
-        "logs/macrophage/run_viper.log",
+        log_path("macrophage/run_viper.log"),
     benchmark:
-        "benchmarks/macrophage/run_viper.tsv"
+        benchmark_path("macrophage/run_viper.tsv")
     params:
         confidence=config["macrophage"]["tf_activity"]["confidence"],
         min_targets=config["macrophage"]["tf_activity"]["min_targets"],
@@ -170,9 +170,9 @@ rule make_tf_table:
     output:
         tfs=MACROPHAGE_TFS,
         ligands=MACROPHAGE_LIGANDS,
-        quality="results/macrophage/tf-consistency.tsv",
+        quality=results_path("macrophage/tf-consistency.tsv"),
     log:
-        "logs/macrophage/make_tf_table.log",
+        log_path("macrophage/make_tf_table.log"),
     params:
         percentile=config["macrophage"]["tf_table"]["sd_percentile"],
         max_replicate_sd=config["macrophage"]["tf_table"]["max_replicate_sd"],

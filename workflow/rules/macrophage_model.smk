@@ -24,9 +24,9 @@ checkpoint list_macrophage_folds:
     input:
         ligands=MACROPHAGE_LIGANDS,
     output:
-        folds="results/macrophage/loocv/folds.tsv",
+        folds=results_path("macrophage/loocv/folds.tsv"),
     log:
-        "logs/macrophage/list_macrophage_folds.log",
+        log_path("macrophage/list_macrophage_folds.log"),
     params:
         only=config["macrophage"]["loocv"]["folds"],
     conda:
@@ -42,14 +42,14 @@ rule train_macrophage_full:
         tfs=MACROPHAGE_TFS,
         recipe=get_macrophage_recipe_file,
     output:
-        parameters="results/macrophage/full/seed~{seed}/parameters.tsv",
-        predictions="results/macrophage/full/seed~{seed}/predictions.tsv",
-        training_log="results/macrophage/full/seed~{seed}/training-log.tsv",
-        checkpoint="results/macrophage/full/seed~{seed}/model.pt",
+        parameters=results_path("macrophage/full/seed~{seed}/parameters.tsv"),
+        predictions=results_path("macrophage/full/seed~{seed}/predictions.tsv"),
+        training_log=results_path("macrophage/full/seed~{seed}/training-log.tsv"),
+        checkpoint=results_path("macrophage/full/seed~{seed}/model.pt"),
     log:
-        "logs/macrophage/train_macrophage_full/seed~{seed}.log",
+        log_path("macrophage/train_macrophage_full/seed~{seed}.log"),
     benchmark:
-        "benchmarks/macrophage/train_macrophage_full/seed~{seed}.tsv"
+        benchmark_path("macrophage/train_macrophage_full/seed~{seed}.tsv")
     params:
         recipe=config["macrophage"]["model"]["recipe"],
         epochs=config["macrophage"]["model"]["epochs"],
@@ -72,14 +72,14 @@ rule train_macrophage_fold:
         tfs=MACROPHAGE_TFS,
         recipe=get_macrophage_recipe_file,
     output:
-        parameters="results/macrophage/{control}/{fold}/seed~{seed}/parameters.tsv",
-        predictions="results/macrophage/{control}/{fold}/seed~{seed}/predictions.tsv",
-        training_log="results/macrophage/{control}/{fold}/seed~{seed}/training-log.tsv",
-        checkpoint="results/macrophage/{control}/{fold}/seed~{seed}/model.pt",
+        parameters=results_path("macrophage/{control}/{fold}/seed~{seed}/parameters.tsv"),
+        predictions=results_path("macrophage/{control}/{fold}/seed~{seed}/predictions.tsv"),
+        training_log=results_path("macrophage/{control}/{fold}/seed~{seed}/training-log.tsv"),
+        checkpoint=results_path("macrophage/{control}/{fold}/seed~{seed}/model.pt"),
     log:
-        "logs/macrophage/train_macrophage_fold/{control}/{fold}/seed~{seed}.log",
+        log_path("macrophage/train_macrophage_fold/{control}/{fold}/seed~{seed}.log"),
     benchmark:
-        "benchmarks/macrophage/train_macrophage_fold/{control}/{fold}/seed~{seed}.tsv"
+        benchmark_path("macrophage/train_macrophage_fold/{control}/{fold}/seed~{seed}.tsv")
     params:
         recipe=config["macrophage"]["model"]["recipe"],
         epochs=config["macrophage"]["model"]["epochs"],
@@ -102,18 +102,18 @@ rule train_macrophage_fold:
 rule evaluate_macrophage:
     input:
         tfs=MACROPHAGE_TFS,
-        folds="results/macrophage/loocv/folds.tsv",
+        folds=results_path("macrophage/loocv/folds.tsv"),
         full=get_macrophage_full_files("predictions.tsv"),
         loocv=lambda wildcards: get_macrophage_fold_files("loocv", "predictions.tsv"),
         scrambled=lambda wildcards: get_macrophage_fold_files("scrambled", "predictions.tsv"),
     output:
-        fit="results/macrophage/evaluation/fit.tsv",
-        loocv="results/macrophage/evaluation/loocv.tsv",
-        per_condition="results/macrophage/evaluation/per-condition.tsv",
-        per_tf="results/macrophage/evaluation/per-tf.tsv",
-        metrics="results/macrophage/evaluation/metrics.tsv",
+        fit=results_path("macrophage/evaluation/fit.tsv"),
+        loocv=results_path("macrophage/evaluation/loocv.tsv"),
+        per_condition=results_path("macrophage/evaluation/per-condition.tsv"),
+        per_tf=results_path("macrophage/evaluation/per-tf.tsv"),
+        metrics=results_path("macrophage/evaluation/metrics.tsv"),
     log:
-        "logs/macrophage/evaluate_macrophage.log",
+        log_path("macrophage/evaluate_macrophage.log"),
     params:
         seeds=config["macrophage"]["model"]["seeds"],
     threads: 1
@@ -130,15 +130,15 @@ rule knockout_macrophage:
     input:
         unpack(get_macrophage_network),
         ligands=MACROPHAGE_LIGANDS,
-        folds="results/macrophage/loocv/folds.tsv",
+        folds=results_path("macrophage/loocv/folds.tsv"),
         parameters=get_macrophage_knockout_models,
     output:
-        knockouts="results/macrophage/knockout/knockouts.tsv.gz",
-        ranking="results/macrophage/knockout/ranking.tsv",
+        knockouts=results_path("macrophage/knockout/knockouts.tsv.gz"),
+        ranking=results_path("macrophage/knockout/ranking.tsv"),
     log:
-        "logs/macrophage/knockout_macrophage.log",
+        log_path("macrophage/knockout_macrophage.log"),
     benchmark:
-        "benchmarks/macrophage/knockout_macrophage.tsv"
+        benchmark_path("macrophage/knockout_macrophage.tsv")
     params:
         settings=config["macrophage"]["knockout"],
         recipe=config["macrophage"]["model"]["recipe"],
@@ -154,16 +154,16 @@ rule knockout_macrophage:
 
 rule summarise_macrophage:
     input:
-        metrics="results/macrophage/evaluation/metrics.tsv",
-        ranking="results/macrophage/knockout/ranking.tsv",
+        metrics=results_path("macrophage/evaluation/metrics.tsv"),
+        ranking=results_path("macrophage/knockout/ranking.tsv"),
     output:
         summary=report(
-            "results/macrophage/summary.tsv",
+            results_path("macrophage/summary.tsv"),
             caption="../report/macrophage-summary.rst",
             category="Fig. 6: macrophage",
         ),
     log:
-        "logs/macrophage/summarise_macrophage.log",
+        log_path("macrophage/summarise_macrophage.log"),
     params:
         paper=config["macrophage"]["paper"],
         top=config["macrophage"]["knockout"]["top"],
@@ -177,27 +177,27 @@ rule plot_macrophage_figures:
     input:
         unpack(get_macrophage_network),
         tfs=MACROPHAGE_TFS,
-        fit="results/macrophage/evaluation/fit.tsv",
-        loocv="results/macrophage/evaluation/loocv.tsv",
-        per_condition="results/macrophage/evaluation/per-condition.tsv",
-        per_tf="results/macrophage/evaluation/per-tf.tsv",
-        metrics="results/macrophage/evaluation/metrics.tsv",
-        ranking="results/macrophage/knockout/ranking.tsv",
+        fit=results_path("macrophage/evaluation/fit.tsv"),
+        loocv=results_path("macrophage/evaluation/loocv.tsv"),
+        per_condition=results_path("macrophage/evaluation/per-condition.tsv"),
+        per_tf=results_path("macrophage/evaluation/per-tf.tsv"),
+        metrics=results_path("macrophage/evaluation/metrics.tsv"),
+        ranking=results_path("macrophage/knockout/ranking.tsv"),
     output:
-        a=report("results/macrophage/figure6a.png", caption="../report/figure6a.rst",
+        a=report(results_path("macrophage/figure6a.png"), caption="../report/figure6a.rst",
                  category="Fig. 6: macrophage"),
-        b=report("results/macrophage/figure6b.png", caption="../report/figure6b.rst",
+        b=report(results_path("macrophage/figure6b.png"), caption="../report/figure6b.rst",
                  category="Fig. 6: macrophage"),
-        c=report("results/macrophage/figure6c.png", caption="../report/figure6c.rst",
+        c=report(results_path("macrophage/figure6c.png"), caption="../report/figure6c.rst",
                  category="Fig. 6: macrophage"),
-        d=report("results/macrophage/figure6d.png", caption="../report/figure6d.rst",
+        d=report(results_path("macrophage/figure6d.png"), caption="../report/figure6d.rst",
                  category="Fig. 6: macrophage"),
-        e=report("results/macrophage/figure6e.png", caption="../report/figure6e.rst",
+        e=report(results_path("macrophage/figure6e.png"), caption="../report/figure6e.rst",
                  category="Fig. 6: macrophage"),
-        f=report("results/macrophage/figure6f.png", caption="../report/figure6f.rst",
+        f=report(results_path("macrophage/figure6f.png"), caption="../report/figure6f.rst",
                  category="Fig. 6: macrophage"),
     log:
-        "logs/macrophage/plot_macrophage_figures.log",
+        log_path("macrophage/plot_macrophage_figures.log"),
     params:
         top=config["macrophage"]["knockout"]["top"],
         paper=config["macrophage"]["paper"],

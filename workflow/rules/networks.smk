@@ -24,7 +24,7 @@ rule download_omnipath:
     output:
         NETWORK_DOWNLOADS["omnipath"],
     log:
-        "logs/networks/download_omnipath.log",
+        log_path("networks/download_omnipath.log"),
     params:
         **_download_params("omnipath"),
     conda:
@@ -37,7 +37,7 @@ rule download_ligand_receptor:
     output:
         NETWORK_DOWNLOADS["ligand_receptor"],
     log:
-        "logs/networks/download_ligand_receptor.log",
+        log_path("networks/download_ligand_receptor.log"),
     params:
         **_download_params("ligand_receptor"),
     conda:
@@ -50,7 +50,7 @@ rule download_dorothea:
     output:
         NETWORK_DOWNLOADS["dorothea"],
     log:
-        "logs/networks/download_dorothea.log",
+        log_path("networks/download_dorothea.log"),
     params:
         **_download_params("dorothea"),
     conda:
@@ -63,7 +63,7 @@ rule download_uniprot:
     output:
         NETWORK_DOWNLOADS["uniprot"],
     log:
-        "logs/networks/download_uniprot.log",
+        log_path("networks/download_uniprot.log"),
     params:
         **_download_params("uniprot"),
     conda:
@@ -79,11 +79,11 @@ rule select_interactions:
         ligand_receptor=get_network_download("ligand_receptor"),
         regulons=get_network_download("dorothea"),
     output:
-        signaling="results/networks/{name}/selected-signaling.tsv",
-        ligand_receptor="results/networks/{name}/selected-ligand-receptor.tsv",
-        regulatory="results/networks/{name}/selected-regulatory.tsv",
+        signaling=results_path("networks/{name}/selected-signaling.tsv"),
+        ligand_receptor=results_path("networks/{name}/selected-ligand-receptor.tsv"),
+        regulatory=results_path("networks/{name}/selected-regulatory.tsv"),
     log:
-        "logs/networks/{name}/select_interactions.log",
+        log_path("networks/{name}/select_interactions.log"),
     wildcard_constraints:
         name=BUILD_NAMES,
     params:
@@ -102,16 +102,16 @@ rule select_interactions:
 
 rule curate_network:
     input:
-        signaling="results/networks/{name}/selected-signaling.tsv",
-        ligand_receptor="results/networks/{name}/selected-ligand-receptor.tsv",
+        signaling=results_path("networks/{name}/selected-signaling.tsv"),
+        ligand_receptor=results_path("networks/{name}/selected-ligand-receptor.tsv"),
         signaling_curation=NETWORKS["curation"]["signaling"],
         ligand_receptor_curation=NETWORKS["curation"]["ligand_receptor"],
     output:
-        signaling="results/networks/{name}/curated-signaling.tsv",
-        ligand_receptor="results/networks/{name}/curated-ligand-receptor.tsv",
-        report="results/networks/{name}/curation-report.tsv",
+        signaling=results_path("networks/{name}/curated-signaling.tsv"),
+        ligand_receptor=results_path("networks/{name}/curated-ligand-receptor.tsv"),
+        report=results_path("networks/{name}/curation-report.tsv"),
     log:
-        "logs/networks/{name}/curate_network.log",
+        log_path("networks/{name}/curate_network.log"),
     wildcard_constraints:
         name=BUILD_NAMES,
     threads: 1
@@ -126,15 +126,15 @@ rule curate_network:
 
 rule normalise_edges:
     input:
-        signaling="results/networks/{name}/curated-signaling.tsv",
-        ligand_receptor="results/networks/{name}/curated-ligand-receptor.tsv",
+        signaling=results_path("networks/{name}/curated-signaling.tsv"),
+        ligand_receptor=results_path("networks/{name}/curated-ligand-receptor.tsv"),
         uniprot=get_network_download("uniprot"),
     output:
-        signaling="results/networks/{name}/normalised-signaling.tsv",
-        ligand_receptor="results/networks/{name}/normalised-ligand-receptor.tsv",
-        report="results/networks/{name}/normalisation-report.tsv",
+        signaling=results_path("networks/{name}/normalised-signaling.tsv"),
+        ligand_receptor=results_path("networks/{name}/normalised-ligand-receptor.tsv"),
+        report=results_path("networks/{name}/normalisation-report.tsv"),
     log:
-        "logs/networks/{name}/normalise_edges.log",
+        log_path("networks/{name}/normalise_edges.log"),
     wildcard_constraints:
         name=BUILD_NAMES,
     params:
@@ -156,15 +156,15 @@ rule normalise_edges:
 rule classify_nodes:
     input:
         unpack(get_network_build_extras),
-        signaling="results/networks/{name}/normalised-signaling.tsv",
-        ligand_receptor="results/networks/{name}/normalised-ligand-receptor.tsv",
-        regulatory="results/networks/{name}/selected-regulatory.tsv",
+        signaling=results_path("networks/{name}/normalised-signaling.tsv"),
+        ligand_receptor=results_path("networks/{name}/normalised-ligand-receptor.tsv"),
+        regulatory=results_path("networks/{name}/selected-regulatory.tsv"),
         uniprot=get_network_download("uniprot"),
     output:
-        model="results/networks/{name}/classified-Model.tsv",
-        nodes="results/networks/{name}/classified-nodes.tsv",
+        model=results_path("networks/{name}/classified-Model.tsv"),
+        nodes=results_path("networks/{name}/classified-nodes.tsv"),
     log:
-        "logs/networks/{name}/classify_nodes.log",
+        log_path("networks/{name}/classify_nodes.log"),
     wildcard_constraints:
         name=BUILD_NAMES,
     threads: 1
@@ -179,14 +179,14 @@ rule classify_nodes:
 
 rule trim_network:
     input:
-        model="results/networks/{name}/classified-Model.tsv",
-        nodes="results/networks/{name}/classified-nodes.tsv",
+        model=results_path("networks/{name}/classified-Model.tsv"),
+        nodes=results_path("networks/{name}/classified-nodes.tsv"),
     output:
-        model="results/networks/{name}-Model.tsv",
-        annotation="results/networks/{name}-Annotation.tsv",
-        removed="results/networks/{name}/trimmed-nodes.tsv",
+        model=results_path("networks/{name}-Model.tsv"),
+        annotation=results_path("networks/{name}-Annotation.tsv"),
+        removed=results_path("networks/{name}/trimmed-nodes.tsv"),
     log:
-        "logs/networks/{name}/trim_network.log",
+        log_path("networks/{name}/trim_network.log"),
     wildcard_constraints:
         name=BUILD_NAMES,
     threads: 1
@@ -204,9 +204,9 @@ rule summarise_network:
     input:
         unpack(get_network_files),
     output:
-        summary="results/networks/{name}-summary.tsv",
+        summary=results_path("networks/{name}-summary.tsv"),
     log:
-        "logs/networks/{name}/summarise_network.log",
+        log_path("networks/{name}/summarise_network.log"),
     wildcard_constraints:
         name=USE_NAMES,
     conda:
@@ -220,14 +220,14 @@ rule draw_network:
         unpack(get_network_files),
     output:
         png=report(
-            "results/networks/{name}-network.png",
+            results_path("networks/{name}-network.png"),
             caption="../report/network.rst",
             category="Networks",
             labels={"network": "{name}"},
         ),
-        svg="results/networks/{name}-network.svg",
+        svg=results_path("networks/{name}-network.svg"),
     log:
-        "logs/networks/{name}/draw_network.log",
+        log_path("networks/{name}/draw_network.log"),
     wildcard_constraints:
         name=USE_NAMES,
     conda:

@@ -8,14 +8,14 @@ localrules:
 
 rule shrink_spectral_radius:
     output:
-        eigenvalues="results/spectral/eigenvalues.tsv",
-        weights="results/spectral/weights.tsv",
-        trajectories="results/spectral/trajectories.tsv",
-        history="results/spectral/history.tsv",
+        eigenvalues=results_path("spectral/eigenvalues.tsv"),
+        weights=results_path("spectral/weights.tsv"),
+        trajectories=results_path("spectral/trajectories.tsv"),
+        history=results_path("spectral/history.tsv"),
     log:
-        "logs/spectral/shrink_spectral_radius.log",
+        log_path("spectral/shrink_spectral_radius.log"),
     benchmark:
-        "benchmarks/spectral/shrink_spectral_radius.tsv"
+        benchmark_path("spectral/shrink_spectral_radius.tsv")
     params:
         spectral=config["spectral"],
     threads: 1
@@ -30,19 +30,19 @@ rule shrink_spectral_radius:
 
 rule plot_spectral:
     input:
-        eigenvalues="results/spectral/eigenvalues.tsv",
-        weights="results/spectral/weights.tsv",
-        trajectories="results/spectral/trajectories.tsv",
-        history="results/spectral/history.tsv",
+        eigenvalues=results_path("spectral/eigenvalues.tsv"),
+        weights=results_path("spectral/weights.tsv"),
+        trajectories=results_path("spectral/trajectories.tsv"),
+        history=results_path("spectral/history.tsv"),
     output:
         report(
-            "results/spectral/figure3.png",
+            results_path("spectral/figure3.png"),
             caption="../report/figure3.rst",
             category="Figure 3",
             labels={"figure": "3b-d", "content": "spectral radius"},
         ),
     log:
-        "logs/spectral/plot_spectral.log",
+        log_path("spectral/plot_spectral.log"),
     conda:
         "../../envs/signet.yaml"
     script:

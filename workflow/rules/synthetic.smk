@@ -18,10 +18,10 @@ localrules:
 
 rule make_random_network:
     output:
-        network="results/networks/random-Model.tsv",
-        annotation="results/networks/random-Annotation.tsv",
+        network=results_path("networks/random-Model.tsv"),
+        annotation=results_path("networks/random-Annotation.tsv"),
     log:
-        "logs/networks/make_random_network.log",
+        log_path("networks/make_random_network.log"),
     params:
         settings=config["synthetic"]["random_network"],
     conda:
@@ -34,12 +34,12 @@ rule fit_reference_model:
     input:
         unpack(get_synthetic_network),
     output:
-        parameters="results/synthetic/reference/parameters.tsv",
-        optimisation_log="results/synthetic/reference/optimisation-log.tsv",
+        parameters=results_path("synthetic/reference/parameters.tsv"),
+        optimisation_log=results_path("synthetic/reference/optimisation-log.tsv"),
     log:
-        "logs/synthetic/fit_reference_model.log",
+        log_path("synthetic/fit_reference_model.log"),
     benchmark:
-        "benchmarks/synthetic/fit_reference_model.tsv"
+        benchmark_path("synthetic/fit_reference_model.tsv")
     params:
         settings=config["synthetic"]["reference"],
     threads: 1
@@ -55,15 +55,15 @@ rule fit_reference_model:
 rule simulate_synthetic_test:
     input:
         unpack(get_synthetic_network),
-        reference="results/synthetic/reference/parameters.tsv",
+        reference=results_path("synthetic/reference/parameters.tsv"),
     output:
-        ligands="results/synthetic/test/ligands.tsv",
-        tfs="results/synthetic/test/tfs.tsv",
-        states="results/synthetic/test/states.tsv",
-        heatmap_ligands="results/synthetic/heatmap/ligands.tsv",
-        heatmap_tfs="results/synthetic/heatmap/tfs.tsv",
+        ligands=results_path("synthetic/test/ligands.tsv"),
+        tfs=results_path("synthetic/test/tfs.tsv"),
+        states=results_path("synthetic/test/states.tsv"),
+        heatmap_ligands=results_path("synthetic/heatmap/ligands.tsv"),
+        heatmap_tfs=results_path("synthetic/heatmap/tfs.tsv"),
     log:
-        "logs/synthetic/simulate_synthetic_test.log",
+        log_path("synthetic/simulate_synthetic_test.log"),
     params:
         test=config["synthetic"]["test"],
         heatmap=config["synthetic"]["heatmap"],
@@ -81,12 +81,12 @@ rule simulate_synthetic_test:
 rule analyse_complexity:
     input:
         unpack(get_synthetic_network),
-        reference="results/synthetic/reference/parameters.tsv",
+        reference=results_path("synthetic/reference/parameters.tsv"),
     output:
-        scores="results/synthetic/complexity/pca-scores.tsv",
-        summary="results/synthetic/complexity/summary.tsv",
+        scores=results_path("synthetic/complexity/pca-scores.tsv"),
+        summary=results_path("synthetic/complexity/summary.tsv"),
     log:
-        "logs/synthetic/analyse_complexity.log",
+        log_path("synthetic/analyse_complexity.log"),
     params:
         settings=config["synthetic"]["complexity"],
         steps=config["synthetic"]["reference"]["steps"],
@@ -103,17 +103,17 @@ rule analyse_complexity:
 rule train_sweep_point:
     input:
         unpack(get_synthetic_network),
-        reference="results/synthetic/reference/parameters.tsv",
+        reference=results_path("synthetic/reference/parameters.tsv"),
         recipe=get_synthetic_recipe_file,
     output:
-        ligands=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-ligands.tsv",
-        tfs=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
-        parameters=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
-        training_log=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/training-log.tsv",
+        ligands=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-ligands.tsv",
+        tfs=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
+        parameters=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
+        training_log=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/training-log.tsv",
     log:
-        f"logs/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train_sweep_point.log",
+        f"{LOGS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train_sweep_point.log",
     benchmark:
-        f"benchmarks/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}.tsv"
+        f"{BENCHMARKS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}.tsv"
     params:
         point=SYNTHETIC_SWEEP.instance,
         recipe=config["synthetic"]["recipe"],
@@ -134,18 +134,18 @@ rule evaluate_sweep_point:
     input:
         unpack(get_synthetic_network),
         recipe=get_synthetic_recipe_file,
-        parameters=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
-        train_tfs=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
-        test_ligands="results/synthetic/test/ligands.tsv",
-        test_tfs="results/synthetic/test/tfs.tsv",
-        test_states="results/synthetic/test/states.tsv",
+        parameters=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
+        train_tfs=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
+        test_ligands=results_path("synthetic/test/ligands.tsv"),
+        test_tfs=results_path("synthetic/test/tfs.tsv"),
+        test_states=results_path("synthetic/test/states.tsv"),
     output:
-        metrics=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/metrics.tsv",
-        predictions=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/test-predictions.tsv",
-        per_tf=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/per-tf-r.tsv",
-        per_condition=f"results/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/per-condition-r.tsv",
+        metrics=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/metrics.tsv",
+        predictions=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/test-predictions.tsv",
+        per_tf=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/per-tf-r.tsv",
+        per_condition=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/per-condition-r.tsv",
     log:
-        f"logs/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/evaluate_sweep_point.log",
+        f"{LOGS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/evaluate_sweep_point.log",
     params:
         point=SYNTHETIC_SWEEP.instance,
         recipe=config["synthetic"]["recipe"],
@@ -164,12 +164,12 @@ rule evaluate_sweep_point:
 rule simulate_control_data:
     input:
         unpack(get_synthetic_network),
-        reference="results/synthetic/reference/parameters.tsv",
+        reference=results_path("synthetic/reference/parameters.tsv"),
     output:
-        ligands="results/synthetic/controls/data/train-ligands.tsv",
-        tfs="results/synthetic/controls/data/train-tfs.tsv",
+        ligands=results_path("synthetic/controls/data/train-ligands.tsv"),
+        tfs=results_path("synthetic/controls/data/train-tfs.tsv"),
     log:
-        "logs/synthetic/controls/simulate_control_data.log",
+        log_path("synthetic/controls/simulate_control_data.log"),
     params:
         point=get_synthetic_control_point(),
         steps=config["synthetic"]["reference"]["steps"],
@@ -186,19 +186,19 @@ rule simulate_control_data:
 rule train_control:
     input:
         unpack(get_synthetic_network),
-        reference="results/synthetic/reference/parameters.tsv",
+        reference=results_path("synthetic/reference/parameters.tsv"),
         recipe=get_synthetic_recipe_file,
-        data_ligands="results/synthetic/controls/data/train-ligands.tsv",
-        data_tfs="results/synthetic/controls/data/train-tfs.tsv",
+        data_ligands=results_path("synthetic/controls/data/train-ligands.tsv"),
+        data_tfs=results_path("synthetic/controls/data/train-tfs.tsv"),
     output:
-        ligands="results/synthetic/controls/{control}/train-ligands.tsv",
-        tfs="results/synthetic/controls/{control}/train-tfs.tsv",
-        parameters="results/synthetic/controls/{control}/parameters.tsv",
-        training_log="results/synthetic/controls/{control}/training-log.tsv",
+        ligands=results_path("synthetic/controls/{control}/train-ligands.tsv"),
+        tfs=results_path("synthetic/controls/{control}/train-tfs.tsv"),
+        parameters=results_path("synthetic/controls/{control}/parameters.tsv"),
+        training_log=results_path("synthetic/controls/{control}/training-log.tsv"),
     log:
-        "logs/synthetic/controls/{control}/train_control.log",
+        log_path("synthetic/controls/{control}/train_control.log"),
     benchmark:
-        "benchmarks/synthetic/controls/{control}.tsv"
+        benchmark_path("synthetic/controls/{control}.tsv")
     wildcard_constraints:
         control="scrambled|regularisation_only|no_spectral",
     params:
@@ -220,16 +220,16 @@ rule train_control:
 rule evaluate_control:
     input:
         unpack(get_synthetic_control_inputs),
-        test_ligands="results/synthetic/test/ligands.tsv",
-        test_tfs="results/synthetic/test/tfs.tsv",
-        test_states="results/synthetic/test/states.tsv",
+        test_ligands=results_path("synthetic/test/ligands.tsv"),
+        test_tfs=results_path("synthetic/test/tfs.tsv"),
+        test_states=results_path("synthetic/test/states.tsv"),
     output:
-        metrics="results/synthetic/controls/{control}/metrics.tsv",
-        predictions="results/synthetic/controls/{control}/test-predictions.tsv",
-        per_tf="results/synthetic/controls/{control}/per-tf-r.tsv",
-        per_condition="results/synthetic/controls/{control}/per-condition-r.tsv",
+        metrics=results_path("synthetic/controls/{control}/metrics.tsv"),
+        predictions=results_path("synthetic/controls/{control}/test-predictions.tsv"),
+        per_tf=results_path("synthetic/controls/{control}/per-tf-r.tsv"),
+        per_condition=results_path("synthetic/controls/{control}/per-condition-r.tsv"),
     log:
-        "logs/synthetic/controls/{control}/evaluate_control.log",
+        log_path("synthetic/controls/{control}/evaluate_control.log"),
     wildcard_constraints:
         control="mean|scrambled|regularisation_only|no_spectral",
     params:
@@ -250,16 +250,16 @@ rule evaluate_control:
 rule knockout_synthetic:
     input:
         unpack(get_synthetic_network),
-        reference="results/synthetic/reference/parameters.tsv",
+        reference=results_path("synthetic/reference/parameters.tsv"),
         metrics=get_synthetic_sweep_files("metrics.tsv"),
         parameters=get_synthetic_sweep_files("parameters.tsv"),
         ligands=get_synthetic_sweep_files("train-ligands.tsv"),
     output:
-        reference="results/synthetic/knockout/reference-deltas.tsv",
-        model="results/synthetic/knockout/model-deltas.tsv",
-        agreement="results/synthetic/knockout/agreement.tsv",
+        reference=results_path("synthetic/knockout/reference-deltas.tsv"),
+        model=results_path("synthetic/knockout/model-deltas.tsv"),
+        agreement=results_path("synthetic/knockout/agreement.tsv"),
     log:
-        "logs/synthetic/knockout_synthetic.log",
+        log_path("synthetic/knockout_synthetic.log"),
     params:
         settings=config["synthetic"]["knockout"],
         steps=config["synthetic"]["reference"]["steps"],
@@ -277,12 +277,12 @@ rule summarise_synthetic:
     input:
         sweep=get_synthetic_sweep_files("metrics.tsv"),
         controls=get_synthetic_control_files("metrics.tsv"),
-        knockout="results/synthetic/knockout/agreement.tsv",
-        complexity="results/synthetic/complexity/summary.tsv",
+        knockout=results_path("synthetic/knockout/agreement.tsv"),
+        complexity=results_path("synthetic/complexity/summary.tsv"),
     output:
-        "results/synthetic/summary.tsv",
+        results_path("synthetic/summary.tsv"),
     log:
-        "logs/synthetic/summarise_synthetic.log",
+        log_path("synthetic/summarise_synthetic.log"),
     params:
         sweep=SYNTHETIC_SWEEP.dataframe.to_dict("list"),
         controls=config["synthetic"]["controls"]["names"],
@@ -294,31 +294,35 @@ rule summarise_synthetic:
 
 rule plot_figure4:
     input:
-        heatmap_tfs="results/synthetic/heatmap/tfs.tsv",
-        heatmap_ligands="results/synthetic/heatmap/ligands.tsv",
-        scores="results/synthetic/complexity/pca-scores.tsv",
-        summary="results/synthetic/complexity/summary.tsv",
+        heatmap_tfs=results_path("synthetic/heatmap/tfs.tsv"),
+        heatmap_ligands=results_path("synthetic/heatmap/ligands.tsv"),
+        scores=results_path("synthetic/complexity/pca-scores.tsv"),
+        summary=results_path("synthetic/complexity/summary.tsv"),
+        caption_c=caption_template("figure4c.rst"),
+        caption_d=caption_template("figure4d.rst"),
     output:
         b=report(
-            "results/synthetic/figure4b.png",
+            results_path("synthetic/figure4b.png"),
             caption="../report/figure4b.rst",
             category="Figure 4",
             labels={"figure": "4b", "content": "synthetic TF data"},
         ),
         c=report(
-            "results/synthetic/figure4c.png",
-            caption="../report/figure4c.rst",
+            results_path("synthetic/figure4c.png"),
+            caption=generated_caption("synthetic/figure4c.rst"),
             category="Figure 4",
             labels={"figure": "4c", "content": "PCA by ligand count"},
         ),
         d=report(
-            "results/synthetic/figure4d.png",
-            caption="../report/figure4d.rst",
+            results_path("synthetic/figure4d.png"),
+            caption=generated_caption("synthetic/figure4d.rst"),
             category="Figure 4",
             labels={"figure": "4d", "content": "linear models"},
         ),
+        caption_c=results_path("synthetic/figure4c.rst"),
+        caption_d=results_path("synthetic/figure4d.rst"),
     log:
-        "logs/synthetic/plot_figure4.log",
+        log_path("synthetic/plot_figure4.log"),
     conda:
         "../../envs/signet.yaml"
     script:
@@ -327,47 +331,57 @@ rule plot_figure4:
 
 rule plot_figure5:
     input:
-        summary="results/synthetic/summary.tsv",
+        summary=results_path("synthetic/summary.tsv"),
         sweep=get_synthetic_sweep_files("metrics.tsv"),
         predictions=get_synthetic_sweep_files("test-predictions.tsv"),
         per_tf=get_synthetic_sweep_files("per-tf-r.tsv"),
         per_condition=get_synthetic_sweep_files("per-condition-r.tsv"),
-        test_tfs="results/synthetic/test/tfs.tsv",
-        knockout_reference="results/synthetic/knockout/reference-deltas.tsv",
-        knockout_model="results/synthetic/knockout/model-deltas.tsv",
+        test_tfs=results_path("synthetic/test/tfs.tsv"),
+        knockout_reference=results_path("synthetic/knockout/reference-deltas.tsv"),
+        knockout_model=results_path("synthetic/knockout/model-deltas.tsv"),
+        caption_b=caption_template("figure5b.rst"),
+        caption_c=caption_template("figure5c.rst"),
+        caption_d=caption_template("figure5d.rst"),
+        caption_e=caption_template("figure5e.rst"),
+        caption_f=caption_template("figure5f.rst"),
     output:
         b=report(
-            "results/synthetic/figure5b.png",
-            caption="../report/figure5b.rst",
+            results_path("synthetic/figure5b.png"),
+            caption=generated_caption("synthetic/figure5b.rst"),
             category="Figure 5",
             labels={"figure": "5b", "content": "test r against training samples"},
         ),
         c=report(
-            "results/synthetic/figure5c.png",
-            caption="../report/figure5c.rst",
+            results_path("synthetic/figure5c.png"),
+            caption=generated_caption("synthetic/figure5c.rst"),
             category="Figure 5",
             labels={"figure": "5c", "content": "predicted against reference"},
         ),
         d=report(
-            "results/synthetic/figure5d.png",
-            caption="../report/figure5d.rst",
+            results_path("synthetic/figure5d.png"),
+            caption=generated_caption("synthetic/figure5d.rst"),
             category="Figure 5",
             labels={"figure": "5d", "content": "per-TF and per-condition r"},
         ),
         e=report(
-            "results/synthetic/figure5e.png",
-            caption="../report/figure5e.rst",
+            results_path("synthetic/figure5e.png"),
+            caption=generated_caption("synthetic/figure5e.rst"),
             category="Figure 5",
             labels={"figure": "5e", "content": "controls"},
         ),
         f=report(
-            "results/synthetic/figure5f.png",
-            caption="../report/figure5f.rst",
+            results_path("synthetic/figure5f.png"),
+            caption=generated_caption("synthetic/figure5f.rst"),
             category="Figure 5",
             labels={"figure": "5f", "content": "knock-outs"},
         ),
+        caption_b=results_path("synthetic/figure5b.rst"),
+        caption_c=results_path("synthetic/figure5c.rst"),
+        caption_d=results_path("synthetic/figure5d.rst"),
+        caption_e=results_path("synthetic/figure5e.rst"),
+        caption_f=results_path("synthetic/figure5f.rst"),
     log:
-        "logs/synthetic/plot_figure5.log",
+        log_path("synthetic/plot_figure5.log"),
     conda:
         "../../envs/signet.yaml"
     script:

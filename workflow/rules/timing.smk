@@ -7,11 +7,11 @@ localrules:
 
 rule time_passes:
     output:
-        "results/timing/pass-times.tsv",
+        results_path("timing/pass-times.tsv"),
     log:
-        "logs/timing/time_passes.log",
+        log_path("timing/time_passes.log"),
     benchmark:
-        "benchmarks/timing/time_passes.tsv"
+        benchmark_path("timing/time_passes.tsv")
     params:
         timing=config["timing"],
     threads: config["timing"]["threads"]
@@ -26,17 +26,17 @@ rule time_passes:
 
 rule plot_timing:
     input:
-        "results/timing/pass-times.tsv",
+        results_path("timing/pass-times.tsv"),
     output:
-        trend="results/timing/trend.tsv",
+        trend=results_path("timing/trend.tsv"),
         figure=report(
-            "results/timing/supplementary-figure5.png",
+            results_path("timing/supplementary-figure5.png"),
             caption="../report/timing.rst",
             category="Supplementary Figure 5",
             labels={"figure": "S5", "content": "time per pass"},
         ),
     log:
-        "logs/timing/plot_timing.log",
+        log_path("timing/plot_timing.log"),
     conda:
         "../../envs/signet.yaml"
     script:

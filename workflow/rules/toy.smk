@@ -11,12 +11,12 @@ rule simulate_toy_data:
         unpack(get_toy_network),
         recipe=get_toy_recipe_file,
     output:
-        train_ligands="results/toy/data/train-ligands.tsv",
-        train_tfs="results/toy/data/train-tfs.tsv",
-        test_ligands="results/toy/data/test-ligands.tsv",
-        test_tfs="results/toy/data/test-tfs.tsv",
+        train_ligands=results_path("toy/data/train-ligands.tsv"),
+        train_tfs=results_path("toy/data/train-tfs.tsv"),
+        test_ligands=results_path("toy/data/test-ligands.tsv"),
+        test_tfs=results_path("toy/data/test-tfs.tsv"),
     log:
-        "logs/toy/simulate_toy_data.log",
+        log_path("toy/simulate_toy_data.log"),
     params:
         recipe=config["toy"]["recipe"],
         grid_points=config["toy"]["grid_points"],
@@ -36,16 +36,16 @@ rule train_toy:
     input:
         unpack(get_toy_network),
         recipe=get_toy_recipe_file,
-        ligands="results/toy/data/train-ligands.tsv",
-        tfs="results/toy/data/train-tfs.tsv",
+        ligands=results_path("toy/data/train-ligands.tsv"),
+        tfs=results_path("toy/data/train-tfs.tsv"),
     output:
-        parameters="results/toy/model/parameters.tsv",
-        training_log="results/toy/model/training-log.tsv",
-        checkpoint="results/toy/model/model.pt",
+        parameters=results_path("toy/model/parameters.tsv"),
+        training_log=results_path("toy/model/training-log.tsv"),
+        checkpoint=results_path("toy/model/model.pt"),
     log:
-        "logs/toy/train_toy.log",
+        log_path("toy/train_toy.log"),
     benchmark:
-        "benchmarks/toy/train_toy.tsv"
+        benchmark_path("toy/train_toy.tsv")
     params:
         recipe=config["toy"]["recipe"],
         epochs=config["toy"]["epochs"],
@@ -66,18 +66,18 @@ rule evaluate_toy:
     input:
         unpack(get_toy_network),
         recipe=get_toy_recipe_file,
-        fitted="results/toy/model/parameters.tsv",
-        train_ligands="results/toy/data/train-ligands.tsv",
-        train_tfs="results/toy/data/train-tfs.tsv",
-        test_ligands="results/toy/data/test-ligands.tsv",
-        test_tfs="results/toy/data/test-tfs.tsv",
-        training_log="results/toy/model/training-log.tsv",
+        fitted=results_path("toy/model/parameters.tsv"),
+        train_ligands=results_path("toy/data/train-ligands.tsv"),
+        train_tfs=results_path("toy/data/train-tfs.tsv"),
+        test_ligands=results_path("toy/data/test-ligands.tsv"),
+        test_tfs=results_path("toy/data/test-tfs.tsv"),
+        training_log=results_path("toy/model/training-log.tsv"),
     output:
-        predictions="results/toy/evaluation/predictions.tsv",
-        parameters="results/toy/evaluation/parameters.tsv",
-        summary="results/toy/evaluation/summary.tsv",
+        predictions=results_path("toy/evaluation/predictions.tsv"),
+        parameters=results_path("toy/evaluation/parameters.tsv"),
+        summary=results_path("toy/evaluation/summary.tsv"),
     log:
-        "logs/toy/evaluate_toy.log",
+        log_path("toy/evaluate_toy.log"),
     params:
         recipe=config["toy"]["recipe"],
     threads: 1
@@ -92,23 +92,23 @@ rule evaluate_toy:
 
 rule plot_toy:
     input:
-        train_ligands="results/toy/data/train-ligands.tsv",
-        train_tfs="results/toy/data/train-tfs.tsv",
-        test_ligands="results/toy/data/test-ligands.tsv",
-        test_tfs="results/toy/data/test-tfs.tsv",
-        training_log="results/toy/model/training-log.tsv",
-        predictions="results/toy/evaluation/predictions.tsv",
-        parameters="results/toy/evaluation/parameters.tsv",
-        summary="results/toy/evaluation/summary.tsv",
+        train_ligands=results_path("toy/data/train-ligands.tsv"),
+        train_tfs=results_path("toy/data/train-tfs.tsv"),
+        test_ligands=results_path("toy/data/test-ligands.tsv"),
+        test_tfs=results_path("toy/data/test-tfs.tsv"),
+        training_log=results_path("toy/model/training-log.tsv"),
+        predictions=results_path("toy/evaluation/predictions.tsv"),
+        parameters=results_path("toy/evaluation/parameters.tsv"),
+        summary=results_path("toy/evaluation/summary.tsv"),
     output:
         report(
-            "results/toy/figure2.png",
+            results_path("toy/figure2.png"),
             caption="../report/figure2.rst",
             category="Figure 2",
             labels={"figure": "2d-g", "content": "toy network"},
         ),
     log:
-        "logs/toy/plot_toy.log",
+        log_path("toy/plot_toy.log"),
     conda:
         "../../envs/signet.yaml"
     script:

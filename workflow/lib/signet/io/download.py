@@ -28,6 +28,7 @@ import http.client
 import os
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from signet.errors import SignetError
 from signet.io.formats import atomic_write
 
 __all__ = ["DownloadError", "MANIFEST_COLUMNS", "fetch", "verify", "read_manifest",
-           "sha256sum"]
+           "sha256sum", "release_url"]
 
 MANIFEST_COLUMNS = ["path", "url", "retrieved", "size", "sha256"]
 _CHUNK = 1 << 20
@@ -53,6 +54,13 @@ class DownloadError(SignetError):
         self.path = None if path is None else str(path)
         self.url = url
         super().__init__(" ".join(str(message).split()))
+
+
+def release_url(template: str, commit: str, release_path: str) -> str:
+    """Fill a ``{commit}``/``{release_path}`` URL template; the path is percent-encoded
+    (spaces, brackets, parentheses, ``+``), its ``/`` kept."""
+    return template.format(commit=urllib.parse.quote(commit, safe=""),
+                           release_path=urllib.parse.quote(release_path, safe="/"))
 
 
 def sha256sum(path) -> str:

@@ -22,7 +22,9 @@ need torch, and they import it when called, so the table code runs without it.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -31,9 +33,12 @@ import pandas as pd
 
 from signet.errors import SignetInputError
 
+_log = logging.getLogger(__name__)
+
 __all__ = [
     "NETWORK_COLUMNS", "ANNOTATION_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
-    "read_network", "write_network", "read_annotation", "write_annotation",
+    "read_network", "merge_repeated_edges", "write_network", "read_annotation",
+    "write_annotation",
     "read_conditions", "write_conditions", "read_parameters", "write_parameters",
     "save_checkpoint", "load_checkpoint", "atomic_write", "read_tsv", "require_columns",
     "parse_flags", "strip_node_ids", "write_table",
@@ -76,23 +81,50 @@ def atomic_write(path, mode="w"):
 def read_tsv(path, what: str, *, usecols=None) -> pd.DataFrame:
     """Read a tab-separated table as strings (no NA parsing), header names stripped.
 
-    ``what`` names the table in the error; ``usecols`` as in :func:`pandas.read_csv`. Gzip and
-    xz files are read transparently. A missing, empty or unparsable file is one
+    ``what`` names the table in the error; ``usecols`` (column names, or a callable on a
+    name) keeps only those columns. Gzip and xz files are read transparently. Data rows may carry one trailing
+    empty field more than the header (a tab at the end of every line, as in the paper's
+    released toy network); it is dropped. A non-empty value in that extra field is an error
+    naming its line, never silently lost. A missing, empty or unparsable file is one
     :class:`SignetInputError` naming the file.
     """
     path = Path(path)
     if not path.exists():
         raise SignetInputError(path, f"{what} file not found")
     try:
-        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False,
-                            na_filter=False, usecols=usecols, low_memory=False)
+        header = pd.read_csv(path, sep="\t", dtype=str, nrows=0).columns
     except pd.errors.EmptyDataError:
         raise SignetInputError(path, f"{what} file is empty; expected a tab-separated table "
                                      "with a header line") from None
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as err:
         raise SignetInputError(path, f"cannot read {what} as tab-separated text: "
                                      f"{' '.join(str(err).split())}") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    names = [str(c).strip() for c in header]
+    try:
+        table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False,
+                            na_filter=False, header=None, skiprows=1,
+                            names=list(range(len(names) + 1)), skip_blank_lines=True,
+                            low_memory=False)
+    except pd.errors.EmptyDataError:
+        table = pd.DataFrame(columns=list(range(len(names) + 1)), dtype=str)
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as err:
+        found = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", str(err))
+        if found:
+            raise SignetInputError(path, f"{found.group(2)} fields where the header has "
+                                         f"{len(names)}", line=int(found.group(1))) from None
+        raise SignetInputError(path, f"cannot read {what} as tab-separated text: "
+                                     f"{' '.join(str(err).split())}") from None
+    extra = table[len(names)].astype(str).str.strip() != ""
+    if extra.any():
+        row = int(np.flatnonzero(extra.to_numpy())[0])
+        raise SignetInputError(path, f"{len(names) + 1} fields where the header has "
+                                     f"{len(names)}", line=row + 2)
+    table = table.drop(columns=len(names))
+    table.columns = names
+    if usecols is not None:
+        keep = usecols if callable(usecols) else set(usecols).__contains__
+        table = table[[c for c in names if keep(c)]]
+    return table
     return table
 
 
@@ -137,13 +169,65 @@ def write_table(table: pd.DataFrame, path) -> None:
 
 
 # ---- network -------------------------------------------------------------------------
+def _join_tokens(values) -> str:
+    """The ``;``-separated tokens of every value, united and sorted."""
+    tokens = set()
+    for value in values:
+        tokens |= {t for t in str(value).split(";") if t}
+    return ";".join(sorted(tokens))
+
+
+def merge_repeated_edges(table: pd.DataFrame, path=None) -> pd.DataFrame:
+    """One row per ``source -> target`` pair of a network table read by :func:`read_network`.
+
+    Public network files list some pairs more than once (for example once with a known sign
+    and once with neither flag set). Repeated rows are merged into the first one: a known
+    sign wins over an unknown one (``sign`` 0), ``direction`` is 1 when any row says so, and
+    ``sources``/``references`` are united. A pair listed as stimulating (+1) on one line and
+    inhibiting (-1) on another is a real conflict: :class:`SignetInputError` naming both
+    lines. One line is logged with the number of rows merged.
+    """
+    repeated = table.duplicated(["source", "target"], keep=False)
+    if not repeated.any():
+        return table
+    rows = table.loc[repeated]
+    for (source, target), group in rows.groupby(["source", "target"], sort=False):
+        signs = group["sign"].to_numpy()
+        if (signs > 0).any() and (signs < 0).any():
+            plus = int(group.loc[group["sign"] > 0, "line"].iloc[0])
+            minus = int(group.loc[group["sign"] < 0, "line"].iloc[0])
+            raise SignetInputError(
+                path, f"edge {source} -> {target} is stimulating on line {plus} and "
+                      f"inhibiting on line {minus}; a pair may have one sign only",
+                line=max(plus, minus))
+    out = table.copy()
+    grouped = rows.groupby(["source", "target"], sort=False)
+    first = grouped.head(1).index
+    for index, (_, group) in zip(first, grouped):
+        known = group.loc[group["sign"] != 0]
+        best = known.iloc[0] if len(known) else group.iloc[0]
+        for column in ("stimulation", "inhibition", "sign"):
+            out.at[index, column] = best[column]
+        if "direction" in out.columns:
+            out.at[index, "direction"] = "1" if (group["direction"].str.strip() == "1").any() \
+                else group["direction"].iloc[0]
+        for column in ("sources", "references"):
+            if column in out.columns:
+                out.at[index, column] = _join_tokens(group[column])
+    drop = rows.index.difference(first)
+    _log.warning("%s: %d repeated edge row(s) merged into %d edge(s)",
+              path if path is not None else "network", len(drop), len(first))
+    return out.drop(index=drop).reset_index(drop=True)
+
+
 def read_network(path) -> pd.DataFrame:
     """Read and validate a ``*-Model.tsv`` network table.
 
     Returns a DataFrame with the file's rows and columns (strings), plus an integer column
     ``sign`` (+1 stimulation, -1 inhibition, 0 unknown or conflicting) and ``line`` (the line
-    of each edge in the file). Duplicate ``source -> target`` pairs, empty ids and an empty
-    network are errors.
+    of each edge in the file). A ``source -> target`` pair listed more than once is merged
+    (:func:`merge_repeated_edges`); only opposite signs for one pair are an error, as are
+    empty ids and an empty network.
     """
     table = read_tsv(path, "network")
     require_columns(table, NETWORK_REQUIRED, path, "network")
@@ -155,15 +239,7 @@ def read_network(path) -> pd.DataFrame:
     inhib = parse_flags(table["inhibition"], path, "inhibition")
     table["sign"] = stim.astype(np.int8) - inhib.astype(np.int8)
     table["line"] = np.arange(2, len(table) + 2)
-    dup = table.duplicated(["source", "target"], keep=False)
-    if dup.any():
-        rows = table.loc[dup]
-        first = rows.iloc[0]
-        lines = rows.loc[(rows.source == first.source) & (rows.target == first.target), "line"]
-        raise SignetInputError(
-            path, f"duplicate edge {first.source} -> {first.target} on lines "
-                  f"{', '.join(str(v) for v in lines)}; each edge may appear once",
-            line=int(lines.iloc[-1]))
+    table = merge_repeated_edges(table, path)
     for column in NETWORK_COLUMNS:
         if column not in table.columns:
             table[column] = "1" if column == "direction" else ""

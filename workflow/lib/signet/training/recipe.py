@@ -142,9 +142,16 @@ class Recipe:
 
     @classmethod
     def load(cls, name_or_path) -> Recipe:
-        """A preset by name (``paper``, ``macrophage``, ``fast``) or a YAML file."""
+        """A preset by name (``paper``, ``macrophage``, ``fast``, ...) or a YAML file.
+
+        A name that is neither a preset nor an existing file is an error naming the presets.
+        """
         if str(name_or_path) in PRESETS:
             return PRESETS[str(name_or_path)]
+        path = Path(name_or_path)
+        if not path.exists() and path.suffix not in (".yaml", ".yml") and "/" not in str(path):
+            raise SignetInputError(name_or_path, f"no such recipe preset or file; presets: "
+                                                 f"{', '.join(PRESETS)} (or a recipe YAML file)")
         return cls.from_yaml(name_or_path)
 
     def to_yaml(self, path) -> None:

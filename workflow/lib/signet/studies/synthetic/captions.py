@@ -1,0 +1,240 @@
+"""What this run's Figs. 4c-d and 5b-f show, in words, from the numbers they are drawn from.
+
+A caption is a claim about its figure. The paper's claims (more simultaneous ligands cover
+more of the output space; the linear fit falls with more ligands; test r rises with data; the
+controls stay low; knock-outs correlate) hold at the paper's scale, not necessarily at the
+reduced scale of the offline run. Each function here reads the summary numbers a figure is
+drawn from and returns the sentences its caption states: the paper's claim where this run's
+numbers show it, else what they do show.
+
+Inputs: the complexity summary (``level, area, linear_cv_r, extrapolation_r``) for Fig. 4, and
+the study summary (``summary_table``: ``part, samples, ligands, seed, name, ours, paper``) for
+Fig. 5.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["CONTROL_LABELS", "figure4c_claim", "figure4d_claim", "figure5b_claim",
+           "figure5c_claim", "figure5d_claim", "figure5e_claim", "figure5f_claim",
+           "best_sweep_point", "fill_caption", "write_caption", "knockout_unchanged", "CLAIM_MARK"]
+
+CLAIM_MARK = "@CLAIM@"
+
+CONTROL_LABELS = {
+    "mean": "training mean",
+    "scrambled": "scrambled TF rows",
+    "regularisation_only": "regularisation only",
+    "no_spectral": "no spectral-radius term",
+}
+
+# a difference below this is reported as "the same" (the figures print 3 decimals)
+SAME = 5e-4
+
+
+def _f(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _ligands(level) -> str:
+    return f"{level} ligand" if int(level) == 1 else f"{level} ligands"
+
+
+def _trend(values) -> str:
+    """'rises', 'falls' or 'does not change steadily' for a sequence (steps within SAME
+    count as flat)."""
+    steps = np.diff(np.asarray(values, dtype=float))
+    if len(steps) == 0:
+        return "single"
+    if np.all(steps > -SAME) and steps.sum() > SAME:
+        return "rises"
+    if np.all(steps < SAME) and steps.sum() < -SAME:
+        return "falls"
+    return "mixed"
+
+
+def figure4c_claim(complexity: pd.DataFrame) -> str:
+    table = complexity.sort_values("level")
+    levels, areas = table["level"].to_numpy(), table["area"].to_numpy()
+    span = f"from {_f(areas[0])} at {_ligands(levels[0])} to {_f(areas[-1])} at {levels[-1]}"
+    if _trend(areas) == "rises":
+        return (f"In this run the hull area grows with every added ligand ({span}): more "
+                "simultaneous ligands cover more of the output space, as in the paper.")
+    peak = int(np.argmax(areas))
+    return (f"In this run the hull area does not grow steadily with the number of ligands: it "
+            f"goes {span} and is largest ({_f(areas[peak])}) at {_ligands(levels[peak])}, unlike "
+            "the paper, where more simultaneous ligands cover more of the output space.")
+
+
+def figure4d_claim(complexity: pd.DataFrame) -> str:
+    table = complexity.sort_values("level")
+    levels, cv = table["level"].to_numpy(), table["linear_cv_r"].to_numpy()
+    span = f"from {_f(cv[0])} at {_ligands(levels[0])} to {_f(cv[-1])} at {levels[-1]}"
+    trend = _trend(cv)
+    if trend == "falls":
+        return (f"In this run the cross-validated r of the linear model falls with every added "
+                f"ligand ({span}), as in the paper: the more ligands act together, the less "
+                "linear the map from ligands to TFs.")
+    low = int(np.argmin(cv))
+    shape = f"rises {span}" if trend == "rises" else \
+        f"does not fall steadily: it goes {span} and is lowest ({_f(cv[low])}) at " \
+        f"{_ligands(levels[low])}"
+    return (f"In this run the cross-validated r of the linear model {shape}, unlike the paper, "
+            "where it falls as more ligands act together.")
+
+
+def _sweep(summary: pd.DataFrame) -> pd.DataFrame:
+    rows = summary[(summary["part"] == "sweep") & (summary["name"] == "r")]
+    return rows.astype({"samples": int, "ligands": int, "seed": int, "ours": float})
+
+
+def best_sweep_point(summary: pd.DataFrame) -> pd.Series:
+    """The sweep row (samples, ligands, seed, ours = test r) with the highest test r."""
+    sweep = _sweep(summary)
+    return sweep.loc[sweep["ours"].idxmax()]
+
+
+def figure5b_claim(summary: pd.DataFrame, paper_ligands: int = 5) -> str:
+    sweep = _sweep(summary)
+    sentences = []
+    for ligands, part in sweep.groupby("ligands"):
+        mean = part.groupby("samples")["ours"].mean().sort_index()
+        span = (f"{_f(mean.iloc[0])} at {mean.index[0]} to {_f(mean.iloc[-1])} at "
+                f"{mean.index[-1]} training conditions")
+        trend = _trend(mean.to_numpy())
+        if trend == "single":
+            sentences.append(f"With {ligands} ligands, test r is {_f(mean.iloc[0])} at "
+                             f"{mean.index[0]} training conditions (one point only).")
+        elif trend == "rises":
+            sentences.append(f"With {ligands} ligands, test r rises with the training data, "
+                             f"from {span}.")
+        else:
+            sentences.append(f"With {ligands} ligands, test r does not rise steadily with the "
+                             f"training data ({span}).")
+    if paper_ligands in set(sweep["ligands"]):
+        sentences.append(f"Stars: the paper's values at {paper_ligands} ligands, the line to "
+                         "compare with.")
+    else:
+        sentences.append(f"The paper's values are for {paper_ligands} ligands, which this run "
+                         "does not train, so they are not plotted.")
+    return " ".join(sentences)
+
+
+def figure5c_claim(summary: pd.DataFrame) -> str:
+    best = best_sweep_point(summary)
+    return (f"The best sweep point ({best['samples']} conditions, {best['ligands']} ligands, "
+            f"seed {best['seed']}) predicts the test set with r = {_f(best['ours'])}.")
+
+
+def figure5d_claim(summary: pd.DataFrame) -> str:
+    best = best_sweep_point(summary)
+    at = summary[(summary["part"] == "sweep") & (summary["samples"] == best["samples"])
+                 & (summary["ligands"] == best["ligands"]) & (summary["seed"] == best["seed"])]
+    values = dict(zip(at["name"], at["ours"].astype(float)))
+    return (f"Median r per TF {_f(values['r_tf_median'])}, median r per condition "
+            f"{_f(values['r_condition_median'])}.")
+
+
+def _control_model_r(summary: pd.DataFrame) -> tuple[float, str]:
+    controls = summary[summary["part"] == "control"]
+    sweep = _sweep(summary)
+    if len(controls):
+        first = controls.iloc[0]
+        same = sweep[(sweep["samples"] == int(first["samples"]))
+                     & (sweep["ligands"] == int(first["ligands"]))
+                     & (sweep["seed"] == int(first["seed"]))]
+        if len(same):
+            return float(same["ours"].iloc[0]), "the trained model at the same point"
+    best = best_sweep_point(summary)
+    return float(best["ours"]), "the best trained model"
+
+
+def figure5e_claim(summary: pd.DataFrame) -> str:
+    controls = summary[summary["part"] == "control"]
+    if controls.empty:
+        return "No controls were trained in this run."
+    model_r, model = _control_model_r(summary)
+    sentences = [f"{model[0].upper()}{model[1:]} reaches r = {_f(model_r)}."]
+    below, not_below = [], []
+    for row in controls.itertuples(index=False):
+        name = str(row.name).removesuffix("_r")
+        label = CONTROL_LABELS.get(name, name)
+        r = float(row.ours)
+        text = f"{label} {_f(r)}"
+        if row.paper is not None and not pd.isna(row.paper):
+            text += f" (paper ~{float(row.paper):.2f})"
+        if name == "no_spectral":
+            continue
+        (below if r < model_r - SAME else not_below).append(text)
+    if below:
+        sentences.append(f"Below it: {', '.join(below)}.")
+    if not_below:
+        sentences.append(f"Not below it: {', '.join(not_below)}.")
+    above_paper = [CONTROL_LABELS.get(str(row.name).removesuffix("_r"))
+                   for row in controls.itertuples(index=False)
+                   if row.paper is not None and not pd.isna(row.paper)
+                   and float(row.ours) > float(row.paper) + 0.1]
+    if above_paper:
+        sentences.append(f"Unlike the paper, {', '.join(above_paper)} "
+                         f"{'stays' if len(above_paper) == 1 else 'stay'} well above ~0.15 "
+                         "here: on this small network the controls capture much of the TF "
+                         "variation.")
+    spectral = controls[controls["name"] == "no_spectral_r"]
+    if len(spectral):
+        r = float(spectral["ours"].iloc[0])
+        if abs(r - model_r) < SAME:
+            sentences.append(f"Without the spectral-radius term the model reaches the same r "
+                             f"({_f(r)}): the term never acted in this run.")
+        else:
+            sentences.append(f"Without the spectral-radius term: r = {_f(r)}.")
+    return " ".join(sentences)
+
+
+def knockout_unchanged(reference_delta, model_delta, zero: float = 1e-6,
+                       moved: float = 0.01) -> tuple[int, int]:
+    """(pairs the reference leaves unchanged, |delta| < zero; of those, the pairs the model
+    moves by at least ``moved``): the vertical line at 0 of Fig. 5f."""
+    reference = np.abs(np.asarray(reference_delta, dtype=float))
+    model = np.abs(np.asarray(model_delta, dtype=float))
+    still = reference < zero
+    return int(still.sum()), int((still & (model >= moved)).sum())
+
+
+def figure5f_claim(summary: pd.DataFrame, unchanged: tuple[int, int] | None = None,
+                   paper_r: float = 0.80) -> str:
+    """``unchanged``: :func:`knockout_unchanged` of the plotted pairs."""
+    rows = dict(zip(summary["name"], summary["ours"]))
+    r = float(rows["knockout_r"])
+    text = f"Knock-out r = {_f(r)} (paper ~{paper_r:.2f})"
+    if "knockout_sign_agreement" in rows and not pd.isna(rows["knockout_sign_agreement"]):
+        text += (f"; the predicted change has the reference's sign for "
+                 f"{100 * float(rows['knockout_sign_agreement']):.0f} % of the clear changes")
+    if r >= paper_r - 0.05:
+        text += ": the model's knock-outs agree with the reference about as well as in the paper."
+    else:
+        text += ": the knock-outs correlate more weakly than in the paper."
+    if unchanged is not None and unchanged[1] > 0:
+        text += (f" {unchanged[1]} of the {unchanged[0]} pairs that the reference leaves "
+                 "unchanged (|change| < 1e-6) are moved by the model (|change| >= 0.01): the "
+                 "vertical line at a reference change of 0.")
+    return text
+
+
+def fill_caption(template: str, claim: str) -> str:
+    """The caption template with its claim mark replaced by ``claim``."""
+    if CLAIM_MARK not in template:
+        raise ValueError(f"caption template has no {CLAIM_MARK} mark")
+    return template.replace(CLAIM_MARK, claim)
+
+
+def write_caption(template_path, output_path, claim: str) -> None:
+    """Fill the caption template at ``template_path`` with ``claim`` and write it."""
+    from pathlib import Path
+
+    from signet.io import atomic_write
+
+    text = fill_caption(Path(template_path).read_text(), claim)
+    with atomic_write(output_path) as handle:
+        handle.write(text)
