@@ -44,8 +44,7 @@ validate_config(config)
 def check_study_networks(config):
     """A study's network named by a string must be a network of networks.use."""
     known = list(config["networks"]["use"])
-    for key, choice, extra in (("synthetic.network", config["synthetic"]["network"], ["random"]),
-                               ("macrophage.network", config["macrophage"]["network"], [])):
+    for key, choice, extra in (("synthetic.network", config["synthetic"]["network"], ["random"]),):
         if isinstance(choice, str) and choice not in known + extra:
             config_error(f"{key}: {choice!r} is not a network of networks.use (known: "
                          f"{', '.join(known + extra)})")
@@ -102,8 +101,8 @@ def get_final_outputs(wildcards=None):
         outputs += get_timing_outputs()
     if stages["macrophage"]:
         outputs += get_macrophage_outputs()
-    if stages["macrophage_model"]:
-        outputs += get_macrophage_model_outputs()
+    if stages["studies"]:
+        outputs += get_studies_outputs()  # defined in workflow/rules/studies.smk
     if stages["networks"]:
         outputs += get_networks_outputs()  # defined in workflow/rules/networks.smk
     if stages["synthetic"]:
@@ -168,14 +167,15 @@ def get_macrophage_outputs():
     ]
 
 
-def get_macrophage_model_outputs():
-    """Final outputs of the macrophage model (workflow/rules/macrophage_model.smk)."""
-    return ["results/macrophage/summary.tsv"] + [
-        f"results/macrophage/figure6{panel}.png" for panel in "abcdef"
-    ]
+# ---- studies (workflow/rules/studies.smk) --------------------------------------------------
+STUDIES_ROOT = "results/studies"
 
 
-# ---- inputs: macrophage model (workflow/rules/macrophage_model.smk) -----------------------
+def study_path(*parts):
+    """A path under the studies' results root: study_path("{study}", "summary.tsv")."""
+    return "/".join([STUDIES_ROOT, *parts])
+
+
 def get_study_network(choice, allow_random=False):
     """{"network", "annotation"} for a study's ``network`` config value: a name of
     networks.use (get_network), a {model, annotation} pair, or (synthetic study) random.
@@ -189,53 +189,6 @@ def get_study_network(choice, allow_random=False):
         }
     chosen = get_network(choice)
     return {"network": chosen["model"], "annotation": chosen["annotation"]}
-
-
-def get_macrophage_network(wildcards=None):
-    """The macrophage model's network (config macrophage.network)."""
-    return get_study_network(config["macrophage"]["network"])
-
-
-def get_macrophage_recipe_file(wildcards=None):
-    """The recipe as an input file when config names a YAML file, nothing for a preset."""
-    recipe = config["macrophage"]["model"]["recipe"]
-    return [recipe] if recipe.endswith((".yaml", ".yml")) else []
-
-
-def get_macrophage_full_files(name):
-    """``name`` of the full fit, one per seed."""
-    return expand(
-        "results/macrophage/full/seed~{seed}/{name}",
-        seed=config["macrophage"]["model"]["seeds"],
-        name=name,
-    )
-
-
-def get_macrophage_folds():
-    """The left-out conditions, from checkpoint list_macrophage_folds."""
-    import pandas as pd
-
-    path = checkpoints.list_macrophage_folds.get().output.folds
-    return [str(f) for f in pd.read_csv(path, sep="\t", dtype=str)["fold"]]
-
-
-def get_macrophage_fold_files(control, name, exclude=()):
-    """``name`` of every fold model (x seeds) of ``control`` (loocv or scrambled)."""
-    folds = [f for f in get_macrophage_folds() if f not in exclude]
-    return expand(
-        "results/macrophage/{control}/{fold}/seed~{seed}/{name}",
-        control=control,
-        fold=folds,
-        seed=config["macrophage"]["model"]["seeds"],
-        name=name,
-    )
-
-
-def get_macrophage_knockout_models(wildcards=None):
-    """Fold models of the knock-outs: every LOOCV model except the one that left the
-    knock-out condition (TNFa) out."""
-    condition = config["macrophage"]["knockout"]["condition"]
-    return get_macrophage_fold_files("loocv", "parameters.tsv", exclude=[condition])
 
 
 # ---- the synthetic study (workflow/rules/synthetic.smk) -------------------------------------
