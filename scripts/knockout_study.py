@@ -34,7 +34,7 @@ def main(smk):
         models.append((seed_dir.parent.name, int(seed_dir.name.split("~")[1]), path))
     per_model = run_knockouts(network, recipe, ligands, folds, models, settings, nodes)
     with atomic_write(smk.output.per_model, mode="wb") as handle:
-        per_model.to_csv(handle, sep="\t", index=False, float_format="%.6g",
+        per_model.to_csv(handle, sep="\t", index=False, float_format="%.17g",
                          compression="gzip")
     summary = knockout_summary(per_model, names=network.names,
                                exclude_readout=settings["exclude_readout"])
