@@ -22,7 +22,7 @@ def main(smk):
     groups = list(knockouts.groupby(["condition", "tf"], sort=False))
     fig, axes = plt.subplots(len(groups), 1, figsize=(5.5, 0.3 * top * len(groups) + 1.2),
                              squeeze=False)
-    for ax, ((condition, tf), group) in zip(axes[:, 0], groups):
+    for ax, ((condition, _tf), group) in zip(axes[:, 0], groups):
         best = group.sort_values("rank").head(top)[::-1]
         y = np.arange(len(best))
         agrees = best["sign_agreement"].to_numpy() >= threshold

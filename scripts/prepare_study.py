@@ -1,19 +1,29 @@
-"""Checkpoint prepare_study: check a study's ligand and TF tables against its network, drop
-the TF columns that are not TFs of the network, make the folds, check the knock-out
-settings, and write the tables and the folds the training jobs read."""
+"""Checkpoint prepare_study: check a study's recipe, and its ligand and TF tables against its
+network; drop the TF columns that are not TFs of the network, make the folds, check the
+knock-out settings, and write the tables and the folds the training jobs read."""
 
 import logging
 
 from signet.core.network import Network
+from signet.errors import SignetInputError
 from signet.eval.crossval import check_knockouts, make_folds, prepare_study, write_table
 from signet.io import read_conditions, write_conditions
 from signet.rule_script import run
+from signet.training import PRESETS, Recipe
 
 log = logging.getLogger("prepare_study")
 
 
 def main(smk):
     settings, key = smk.params.settings, smk.params.key
+    recipe = settings["recipe"]
+    if not smk.input.recipe and recipe not in PRESETS:
+        raise SignetInputError(None, f"{key}.recipe: {recipe!r} is neither a preset "
+                                     f"({', '.join(PRESETS)}) nor a .yaml file")
+    try:
+        Recipe.load(smk.input.recipe[0] if smk.input.recipe else recipe)
+    except SignetInputError as err:
+        raise SignetInputError(None, f"{key}.recipe: {err}") from None
     network = Network.from_files(smk.input.network, smk.input.annotation)
     ligands, tfs, dropped = prepare_study(network, read_conditions(smk.input.ligands, "ligand"),
                                           read_conditions(smk.input.tfs, "TF"))

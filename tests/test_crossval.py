@@ -11,8 +11,8 @@ from signet.errors import SignetInputError
 from signet.eval.crossval import (
     check_knockouts,
     cv_table,
-    knockout_summary,
     kfold_folds,
+    knockout_summary,
     make_folds,
     parse_folds,
     prepare_study,

@@ -210,7 +210,6 @@ def test_grouped_folds_from_a_file_through_the_workflow(tiny_workflow, tmp_path)
     ({"folds": {"method": "file"}}, "studies.tiny.folds: 'path' is a required property"),
     ({"seeds": []}, "studies.tiny.seeds:"),
     ({"network": {"use": "nonexistent"}}, "studies.tiny.network.use: 'nonexistent'"),
-    ({"recipe": "quick"}, "studies.tiny.recipe: 'quick' is neither a preset"),
     ({"colour": "red"}, "studies.tiny: Additional properties are not allowed ('colour'"),
     ({"knockouts": {"conditions": ["AB"]}},
      "studies.tiny.knockouts: 'tfs' is a required property"),
@@ -225,13 +224,15 @@ def test_bad_study_config_is_one_line_naming_the_key(tiny_workflow, change, key)
 
 
 @pytest.mark.parametrize("change, message", [
+    ({"recipe": "quick"}, "studies.tiny.recipe: 'quick' is neither a preset"),
     ({"knockouts": {"conditions": ["TNFa"], "tfs": ["T01"]}},
      "studies.tiny.knockouts.conditions: 'TNFa' is not a condition"),
     ({"knockouts": {"conditions": ["AB"], "tfs": ["S05"]}},
      "studies.tiny.knockouts.tfs: 'S05' is not a TF of the network"),
 ])
-def test_unknown_condition_or_tf_is_one_line_naming_the_key(tiny_workflow, change, message):
-    """Checked against the data by checkpoint prepare_study, before any training job."""
+def test_unknown_recipe_condition_or_tf_is_one_line_naming_the_key(tiny_workflow, change,
+                                                                   message):
+    """Checked by checkpoint prepare_study, before any training job."""
     main = tiny_workflow
     (main / "tiny.yaml").write_text(yaml.safe_dump(tiny_config(**change)))
     result = snakemake(main, "--configfile=tiny.yaml", TARGETS[0], check=False)

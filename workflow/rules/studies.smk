@@ -24,99 +24,10 @@ wildcard_constraints:
     study_seed="[0-9]+",
 
 
-def check_studies(studies):
-    """Checks the schema cannot make: network names, recipe presets."""
-    from signet.training import PRESETS
-
-    for name, study in studies.items():
-        network = study["network"]
-        if "use" in network and network["use"] not in config["networks"]["use"]:
-            config_error(
-                f"studies.{name}.network.use: {network['use']!r} is not a network of "
-                f"networks.use (known: {', '.join(config['networks']['use'])})"
-            )
-        recipe = study["recipe"]
-        if not recipe.endswith((".yaml", ".yml")) and recipe not in PRESETS:
-            config_error(
-                f"studies.{name}.recipe: {recipe!r} is neither a preset "
-                f"({', '.join(PRESETS)}) nor a .yaml file"
-            )
-
-
-check_studies(config["studies"])
-
-
-def get_study(wildcards):
-    return config["studies"][wildcards.study]
-
-
-def get_study_network_inputs(wildcards):
-    """{"network", "annotation"} of a study: a name of networks.use or a file pair."""
-    network = config["studies"][wildcards.study]["network"]
-    if "use" in network:
-        chosen = get_network(network["use"])
-        return {"network": chosen["model"], "annotation": chosen["annotation"]}
-    return {"network": network["model"], "annotation": network["annotation"]}
-
-
-def get_study_inputs(wildcards):
-    """Network, ligand and TF tables, and the fold file when the folds come from one."""
-    study = config["studies"][wildcards.study]
-    inputs = dict(get_study_network_inputs(wildcards), ligands=study["ligands"], tfs=study["tfs"])
-    if study["folds"]["method"] == "file":
-        inputs["fold_file"] = study["folds"]["path"]
-    return inputs
-
-
-def get_study_recipe_file(wildcards):
-    """The recipe as an input file when the study names a YAML file, nothing for a preset."""
-    recipe = config["studies"][wildcards.study]["recipe"]
-    return [recipe] if recipe.endswith((".yaml", ".yml")) else []
-
-
-def get_study_folds(study):
-    """The fold names of a study, from checkpoint prepare_study."""
-    import pandas as pd
-
-    path = checkpoints.prepare_study.get(study=study).output.folds
-    return list(dict.fromkeys(pd.read_csv(path, sep="\t", dtype=str)["fold"]))
-
-
-def get_study_model_files(study, control, name="predictions.tsv"):
-    """``name`` of every model of ``control`` (full: one per seed; cv and scrambled: one per
-    fold x seed; scrambled: none when the study has no scrambled control)."""
-    settings = config["studies"][study]
-    if control == "scrambled" and not settings["scrambled"]:
-        return []
-    folds = ["all"] if control == "full" else get_study_folds(study)
-    return expand(
-        study_path(study, "models", control, "{fold}", "seed~{seed}", name),
-        fold=folds,
-        seed=settings["seeds"],
-    )
-
-
-def get_study_knockout_models(wildcards):
-    return get_study_model_files(wildcards.study, "cv", "parameters.tsv")
-
-
-def get_studies_outputs():
-    """Final outputs of every study in config (for rule all)."""
-    outputs = []
-    for name, study in config["studies"].items():
-        outputs += [
-            study_path(name, "summary.tsv"),
-            study_path(name, "cv-predictions.png"),
-            study_path(name, "per-condition-r.png"),
-        ]
-        if study.get("knockouts"):
-            outputs += [study_path(name, "knockouts.tsv"), study_path(name, "knockouts.png")]
-    return outputs
-
-
 checkpoint prepare_study:
     input:
         unpack(get_study_inputs),
+        recipe=get_study_recipe_file,
     output:
         ligands=study_path("{study}", "data", "ligands.tsv"),
         tfs=study_path("{study}", "data", "tfs.tsv"),
