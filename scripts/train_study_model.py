@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from signet.core.network import Network
 from signet.errors import SignetInputError
-from signet.eval.crossval import train_fold_model
+from signet.eval.crossval import prepare_study, train_fold_model
 from signet.io import read_conditions
 from signet.rule_script import run
 from signet.training import Recipe
@@ -20,8 +20,8 @@ def main(smk):
     recipe = Recipe.load(smk.input.recipe[0] if smk.input.recipe else smk.params.recipe)
     recipe = recipe.replace(epochs=smk.params.epochs)
     network = Network.from_files(smk.input.network, smk.input.annotation)
-    ligands = read_conditions(smk.input.ligands, "ligand")
-    tfs = read_conditions(smk.input.tfs, "TF")
+    ligands, tfs, _ = prepare_study(network, read_conditions(smk.input.ligands, "ligand"),
+                                    read_conditions(smk.input.tfs, "TF"))
     folds = pd.read_csv(smk.input.folds, sep="\t", dtype=str)
     control, fold = smk.wildcards.study_control, smk.wildcards.study_fold
     left_out = [] if control == "full" else list(folds.loc[folds["fold"] == fold, "condition"])

@@ -26,7 +26,7 @@ def _overlay(workdir, upstream: Path) -> Path:
     paper = "../shared/data/paper-reference/networks/KEGGnet"
     config = {
         "stages": {name: False for name in ("figure1", "toy", "spectral", "timing",
-                                              "macrophage", "macrophage_model", "synthetic")}
+                                              "macrophage", "studies", "synthetic")}
         | {"networks": True},
         "networks": {
             "use": {"KEGGnet": "omnipath", "macrophage": "omnipath",

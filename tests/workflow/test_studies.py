@@ -14,6 +14,7 @@ import pytest
 import yaml
 from signet.cli import main as cli_main
 from signet.core.network import Network
+from signet.eval.crossval import prepare_study
 from signet.io import read_conditions
 from signet.training import Recipe, model_from_recipe, train
 from studydata import make_tiny_study
@@ -159,11 +160,11 @@ def test_tiny_study_through_the_cli_and_resume(tmp_path):
     for name in ("predictions.tsv", "parameters.tsv", "training-log.tsv", "model.pt"):
         (folder / name).unlink()
     folds = pd.read_csv(out / "data" / "folds.tsv", sep="\t")
-    ligands = read_conditions(out / "data" / "ligands.tsv")
-    tfs = read_conditions(out / "data" / "tfs.tsv")
+    network = Network.from_files(paths["network"], paths["annotation"])
+    ligands, tfs, _ = prepare_study(network, read_conditions(paths["ligands"]),
+                                    read_conditions(paths["tfs"]))
     keep = [c for c in ligands.index
             if c not in set(folds.loc[folds["fold"] == "fold1", "condition"])]
-    network = Network.from_files(paths["network"], paths["annotation"])
     recipe = Recipe.load(paths["recipe"])
     model = model_from_recipe(network, recipe, seed=2)
     train(model, ligands.loc[keep], tfs.loc[keep], recipe, seed=2, output_dir=folder,

@@ -46,8 +46,10 @@ checkpoint prepare_study:
 rule train_study_model:
     input:
         unpack(get_study_network_inputs),
-        ligands=study_path("{study}", "data", "ligands.tsv"),
-        tfs=study_path("{study}", "data", "tfs.tsv"),
+        # the study's own tables (not the rewritten data/ copies: a rewritten value can parse
+        # to a double one ulp away), checked again by the script as prepare_study did
+        ligands=lambda wildcards: config["studies"][wildcards.study]["ligands"],
+        tfs=lambda wildcards: config["studies"][wildcards.study]["tfs"],
         folds=study_path("{study}", "data", "folds.tsv"),
         recipe=get_study_recipe_file,
     output:
