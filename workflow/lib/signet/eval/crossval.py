@@ -43,11 +43,11 @@ SUMMARY_METRICS = [
 
 
 def write_table(table: pd.DataFrame, path, index: bool = False) -> None:
-    """A TSV written atomically with 8 significant digits."""
+    """A TSV written atomically with 8 significant digits, NaN as NaN."""
     from signet.io import atomic_write
 
     with atomic_write(path) as handle:
-        table.to_csv(handle, sep="\t", index=index, float_format="%.8g")
+        table.to_csv(handle, sep="\t", index=index, float_format="%.8g", na_rep="NaN")
 
 
 # ---- data and folds ------------------------------------------------------------------------
