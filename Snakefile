@@ -20,7 +20,7 @@ include: "workflow/rules/spectral.smk"
 include: "workflow/rules/timing.smk"
 include: "workflow/rules/networks.smk"
 include: "workflow/rules/macrophage_data.smk"
-include: "workflow/rules/macrophage_model.smk"
+include: "workflow/rules/studies.smk"
 include: "workflow/rules/synthetic.smk"
 
 

@@ -93,7 +93,7 @@ def test_full_chain_from_a_local_biostudies(workdir, tmp_path):
     overlay = {
         "stages": {"figure1": False, "toy": False, "spectral": False, "timing": False,
                    "networks": False, "synthetic": False, "macrophage": True,
-                   "macrophage_model": False},
+                   "studies": False},
         "macrophage": {
             "biostudies_url": f"http://127.0.0.1:{server.server_address[1]}/biostudies",
             "uniprot_url": (DATA / "uniprot-mini.tsv").resolve().as_uri(),

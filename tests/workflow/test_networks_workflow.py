@@ -25,7 +25,7 @@ def _overlay(workdir, upstream: Path, paper_data: Path) -> Path:
     paper = paper_data / "networks" / "KEGGnet"
     config = {
         "stages": {name: False for name in ("figure1", "toy", "spectral", "timing",
-                                              "macrophage", "macrophage_model", "synthetic")}
+                                              "macrophage", "studies", "synthetic")}
         | {"networks": True},
         "networks": {
             "use": {"KEGGnet": "omnipath", "macrophage": "omnipath",

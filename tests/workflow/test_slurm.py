@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slurm
 
 SMALL = {
     "stages": {"figure1": True, "toy": False, "spectral": False, "timing": False,
-               "networks": False, "macrophage": False, "macrophage_model": False,
+               "networks": False, "macrophage": False, "studies": False,
                "synthetic": False},
     "figure1": {
         "mechanisms": ["competitive_inhibition"],

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 TINY = {
     "stages": {"figure1": True, "toy": True, "spectral": True, "timing": True,
-               "networks": False, "macrophage": False, "macrophage_model": False,
+               "networks": False, "macrophage": False, "studies": False,
                "synthetic": False},
     "figure1": {
         "mechanisms": ["cooperative_activation", "competitive_inhibition"],

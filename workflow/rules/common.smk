@@ -45,8 +45,7 @@ validate_config(config)
 def check_study_networks(config):
     """A study's network named by a string must be a network of networks.use."""
     known = list(config["networks"]["use"])
-    for key, choice, extra in (("synthetic.network", config["synthetic"]["network"], ["random"]),
-                               ("macrophage.network", config["macrophage"]["network"], [])):
+    for key, choice, extra in (("synthetic.network", config["synthetic"]["network"], ["random"]),):
         if isinstance(choice, str) and choice not in known + extra:
             config_error(f"{key}: {choice!r} is not a network of networks.use (known: "
                          f"{', '.join(known + extra)})")
@@ -222,8 +221,8 @@ def get_final_outputs(wildcards=None):
         outputs += get_timing_outputs()
     if stages["macrophage"]:
         outputs += get_macrophage_outputs()
-    if stages["macrophage_model"]:
-        outputs += get_macrophage_model_outputs()
+    if stages["studies"]:
+        outputs += get_studies_outputs()  # defined in workflow/rules/studies.smk
     if stages["networks"]:
         outputs += get_networks_outputs()  # defined in workflow/rules/networks.smk
     if stages["synthetic"]:
@@ -288,14 +287,98 @@ def get_macrophage_outputs():
     ]
 
 
-def get_macrophage_model_outputs():
-    """Final outputs of the macrophage model (workflow/rules/macrophage_model.smk)."""
-    return [results_path("macrophage/summary.tsv")] + [
-        f"{RESULTS}/macrophage/figure6{panel}.png" for panel in "abcdef"
-    ]
+# ---- studies (workflow/rules/studies.smk) --------------------------------------------------
+STUDIES_ROOT = results_path("studies")
 
 
-# ---- inputs: macrophage model (workflow/rules/macrophage_model.smk) -----------------------
+def study_path(*parts):
+    """A path under the studies' results root: study_path("{study}", "summary.tsv")."""
+    return "/".join([STUDIES_ROOT, *parts])
+
+
+def check_studies(studies):
+    """A study's network.use must name a network of networks.use (the recipe and the data
+    are checked by checkpoint prepare_study, before any training)."""
+    for name, study in studies.items():
+        network = study["network"]
+        if "use" in network and network["use"] not in config["networks"]["use"]:
+            config_error(
+                f"studies.{name}.network.use: {network['use']!r} is not a network of "
+                f"networks.use (known: {', '.join(config['networks']['use'])})"
+            )
+
+
+check_studies(config["studies"])
+
+
+def get_study(wildcards):
+    return config["studies"][wildcards.study]
+
+
+def get_study_network_inputs(wildcards):
+    """{"network", "annotation"} of a study: a name of networks.use or a file pair."""
+    network = config["studies"][wildcards.study]["network"]
+    if "use" in network:
+        chosen = get_network(network["use"])
+        return {"network": chosen["model"], "annotation": chosen["annotation"]}
+    return {"network": network["model"], "annotation": network["annotation"]}
+
+
+def get_study_inputs(wildcards):
+    """Network, ligand and TF tables, and the fold file when the folds come from one."""
+    study = config["studies"][wildcards.study]
+    inputs = dict(get_study_network_inputs(wildcards), ligands=study["ligands"], tfs=study["tfs"])
+    if study["folds"]["method"] == "file":
+        inputs["fold_file"] = study["folds"]["path"]
+    return inputs
+
+
+def get_study_recipe_file(wildcards):
+    """The recipe as an input file when the study names a YAML file, nothing for a preset."""
+    recipe = config["studies"][wildcards.study]["recipe"]
+    return [recipe] if recipe.endswith((".yaml", ".yml")) else []
+
+
+def get_study_folds(study):
+    """The fold names of a study, from checkpoint prepare_study."""
+    import pandas as pd
+
+    path = checkpoints.prepare_study.get(study=study).output.folds
+    return list(dict.fromkeys(pd.read_csv(path, sep="\t", dtype=str)["fold"]))
+
+
+def get_study_model_files(study, control, name="predictions.tsv"):
+    """``name`` of every model of ``control`` (full: one per seed; cv and scrambled: one per
+    fold x seed; scrambled: none when the study has no scrambled control)."""
+    settings = config["studies"][study]
+    if control == "scrambled" and not settings["scrambled"]:
+        return []
+    folds = ["all"] if control == "full" else get_study_folds(study)
+    return expand(
+        study_path(study, "models", control, "{fold}", "seed~{seed}", name),
+        fold=folds,
+        seed=settings["seeds"],
+    )
+
+
+def get_study_knockout_models(wildcards):
+    return get_study_model_files(wildcards.study, "cv", "parameters.tsv")
+
+
+def get_studies_outputs():
+    """Final outputs of every study in config (for rule all)."""
+    outputs = []
+    for name, study in config["studies"].items():
+        outputs += [
+            study_path(name, "summary.tsv"),
+            study_path(name, "cv-predictions.png"),
+            study_path(name, "per-condition-r.png"),
+        ]
+        if study.get("knockouts"):
+            outputs += [study_path(name, "knockouts.tsv"), study_path(name, "knockouts.png")]
+    return outputs
+
+
 def get_study_network(choice, allow_random=False):
     """{"network", "annotation"} for a study's ``network`` config value: a name of
     networks.use (get_network), a {model, annotation} pair, or (synthetic study) random.
@@ -310,53 +393,6 @@ def get_study_network(choice, allow_random=False):
         }
     chosen = get_network(choice)
     return {"network": chosen["model"], "annotation": chosen["annotation"]}
-
-
-def get_macrophage_network(wildcards=None):
-    """The macrophage model's network (config macrophage.network)."""
-    return get_study_network(config["macrophage"]["network"])
-
-
-def get_macrophage_recipe_file(wildcards=None):
-    """The recipe as an input file when config names a YAML file, nothing for a preset."""
-    recipe = config["macrophage"]["model"]["recipe"]
-    return [recipe] if recipe.endswith((".yaml", ".yml")) else []
-
-
-def get_macrophage_full_files(name):
-    """``name`` of the full fit, one per seed."""
-    return expand(
-        results_path("macrophage/full/seed~{seed}/{name}"),
-        seed=config["macrophage"]["model"]["seeds"],
-        name=name,
-    )
-
-
-def get_macrophage_folds():
-    """The left-out conditions, from checkpoint list_macrophage_folds."""
-    import pandas as pd
-
-    path = checkpoints.list_macrophage_folds.get().output.folds
-    return [str(f) for f in pd.read_csv(path, sep="\t", dtype=str)["fold"]]
-
-
-def get_macrophage_fold_files(control, name, exclude=()):
-    """``name`` of every fold model (x seeds) of ``control`` (loocv or scrambled)."""
-    folds = [f for f in get_macrophage_folds() if f not in exclude]
-    return expand(
-        results_path("macrophage/{control}/{fold}/seed~{seed}/{name}"),
-        control=control,
-        fold=folds,
-        seed=config["macrophage"]["model"]["seeds"],
-        name=name,
-    )
-
-
-def get_macrophage_knockout_models(wildcards=None):
-    """Fold models of the knock-outs: every LOOCV model except the one that left the
-    knock-out condition (TNFa) out."""
-    condition = config["macrophage"]["knockout"]["condition"]
-    return get_macrophage_fold_files("loocv", "parameters.tsv", exclude=[condition])
 
 
 # ---- the synthetic study (workflow/rules/synthetic.smk) -------------------------------------

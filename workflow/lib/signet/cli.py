@@ -1,4 +1,4 @@
-"""The ``signet`` command line: simulate, train, knockout, bench.
+"""The ``signet`` command line: simulate, train, knockout, crossval, bench.
 
 Errors in user input print one line (``signet: error: <file>:<line>: ...``) and exit with
 status 2; nothing is written.
@@ -73,6 +73,88 @@ def cmd_knockout(args):
     table = knockout(model, ligands, nodes=nodes, strength=args.strength)
     with atomic_write(args.output) as handle:
         table.to_csv(handle, sep="\t", index=False, float_format="%.17g")
+
+
+def cmd_crossval(args):
+    import torch
+    import yaml
+    from threadpoolctl import threadpool_limits
+    from tqdm.auto import tqdm
+
+    from signet.errors import SignetInputError
+    from signet.eval import crossval as cv
+    from signet.io import atomic_write, read_conditions, write_conditions
+    from signet.training import Recipe
+
+    try:
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError:
+        raise SignetInputError(None, f"--seeds {args.seeds!r}: expected whole numbers "
+                                     "separated by commas, e.g. 1,2,3") from None
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise SignetInputError(None, f"--seeds {args.seeds!r}: give distinct seeds")
+    fold_spec = cv.parse_folds(args.folds)
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs)
+    network = _network(args)
+    ligands, tfs, dropped = cv.prepare_study(network, read_conditions(args.ligands, "ligand"),
+                                             read_conditions(args.tfs, "TF"))
+    if dropped:
+        print(f"dropped {len(dropped)} of {len(dropped) + tfs.shape[1]} TF columns that are "
+              "not TFs of the network", file=sys.stderr)
+    folds = cv.make_folds(ligands, fold_spec["method"], k=fold_spec.get("k"),
+                          seed=fold_spec.get("seed", 0), path=fold_spec.get("path"))
+    out = Path(args.output_dir)
+    settings = {"network": str(args.network), "annotation": str(args.annotation),
+                "ligands": str(args.ligands), "tfs": str(args.tfs), "folds": args.folds,
+                "seeds": seeds, "scrambled": not args.no_scrambled,
+                "scrambled_seed": args.scrambled_seed, "recipe": recipe.to_dict()}
+    settings_path = out / "crossval.yaml"
+    if settings_path.exists():
+        before = yaml.safe_load(settings_path.read_text())
+        if before != settings:
+            changed = sorted(k for k in settings if before.get(k) != settings[k])
+            raise SignetInputError(settings_path, "this output directory holds a run with "
+                                   f"other settings ({', '.join(changed)}); use another "
+                                   "--output-dir to start afresh")
+    out.mkdir(parents=True, exist_ok=True)
+    with atomic_write(settings_path) as handle:
+        yaml.safe_dump(settings, handle, sort_keys=False)
+    write_conditions(ligands, out / "data" / "ligands.tsv")
+    write_conditions(tfs, out / "data" / "tfs.tsv")
+    cv.write_table(folds, out / "data" / "folds.tsv")
+
+    fold_names = list(dict.fromkeys(folds["fold"]))
+    jobs = [("full", "all", seed) for seed in seeds]
+    controls = ["cv", "scrambled"] if settings["scrambled"] else ["cv"]
+    jobs += [(control, fold, seed) for fold in fold_names for control in controls
+             for seed in seeds]
+    torch.set_num_threads(args.threads)
+    bar = tqdm(jobs, desc="models", unit="model", disable=args.quiet)
+    with threadpool_limits(args.threads):
+        for control, fold, seed in bar:
+            folder = cv.model_dir(out, control, fold, seed)
+            bar.set_postfix_str(f"{control} {fold} seed {seed}")
+            if cv.model_is_done(folder):
+                continue
+            left_out = [] if control == "full" else \
+                list(folds.loc[folds["fold"] == fold, "condition"])
+            cv.train_fold_model(
+                network, ligands, tfs, left_out, recipe, seed=seed, output_dir=folder,
+                scrambled_seed=args.scrambled_seed if control == "scrambled" else None,
+                resume=(folder / "model.pt").exists())
+    bar.close()
+
+    def paths(control, names):
+        return [cv.model_dir(out, control, fold, seed) / "predictions.tsv"
+                for fold in names for seed in seeds]
+
+    summary = cv.write_study_tables(out, tfs, folds, paths("full", ["all"]),
+                                    paths("cv", fold_names),
+                                    paths("scrambled", fold_names) if settings["scrambled"]
+                                    else [], n_seeds=len(seeds))
+    if not args.quiet:
+        print(summary.to_string(index=False))
+    print(f"wrote {out / 'summary.tsv'} and {out / 'cv-predictions.tsv'}")
 
 
 def cmd_bench(args):
@@ -174,6 +256,43 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bias added to a knocked-out node (default -5)")
     solver_args(p)
     p.set_defaults(func=cmd_knockout)
+
+    p = sub.add_parser(
+        "crossval", help="full fit, cross-validation and scrambled control on your data",
+        description="Train a full fit and one model per fold and seed (and per scrambled fold "
+                    "and seed), one after another, and write summary.tsv and "
+                    "cv-predictions.tsv. Rerunning with the same arguments resumes: "
+                    "finished models are skipped and a killed one continues from its "
+                    "checkpoint.")
+    network_args(p)
+    p.add_argument("--ligands", required=True,
+                   help="conditions x ligands table (the paper's format)")
+    p.add_argument("--tfs", required=True,
+                   help="conditions x TFs table (activities in 0..1); columns that are not "
+                        "TFs of the network are dropped")
+    p.add_argument("--folds", default="loo",
+                   help="loo (each condition whose ligands all occur in another condition), "
+                        "kfold:K or kfold:K:SEED (those conditions in K seeded folds), or a "
+                        "file of condition<TAB>fold lines (grouped folds; conditions it does "
+                        "not name are always trained on and never scored); default loo")
+    p.add_argument("--recipe", default="macrophage-fast",
+                   help="training recipe: a preset (paper, macrophage, fast, "
+                        "macrophage-fast) or a recipe YAML file; default macrophage-fast")
+    p.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    p.add_argument("--seeds", default="0",
+                   help="comma-separated seeds, one model per fold and seed (an ensemble); "
+                        "default 0")
+    p.add_argument("--no-scrambled", action="store_true",
+                   help="skip the scrambled control (TF rows permuted between conditions)")
+    p.add_argument("--scrambled-seed", type=int, default=0,
+                   help="seed of the derangement of the scrambled control (default 0)")
+    p.add_argument("--output-dir", required=True,
+                   help="folder for models/, data/, summary.tsv, cv-predictions.tsv and the "
+                        "other tables")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch and BLAS threads (default 1)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar, no summary print")
+    p.set_defaults(func=cmd_crossval)
 
     p = sub.add_parser("bench", help="print timing figures")
     network_args(p, annotation_required=False)

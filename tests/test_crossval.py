@@ -1,0 +1,165 @@
+"""Folds of a study (loo, k-fold, fold files), data checks, the CV table and the knock-out
+summary, each against a hand count or a plain numpy computation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from signet.core.network import Network
+from signet.errors import SignetInputError
+from signet.eval.crossval import (
+    check_knockouts,
+    cv_table,
+    kfold_folds,
+    knockout_summary,
+    make_folds,
+    parse_folds,
+    prepare_study,
+    read_fold_file,
+)
+
+
+@pytest.fixture
+def ligands():
+    """A and B each used by several conditions, C only by 'C' (so 'C' cannot be left out)."""
+    rows = {"CON": [0, 0, 0], "A": [1, 0, 0], "B": [0, 1, 0], "AB": [1, 1, 0],
+            "A_low": [0.3, 0, 0], "B_low": [0, 0.2, 0], "C": [0, 0, 1], "A2": [0.7, 0, 0]}
+    return pd.DataFrame(list(rows.values()), index=list(rows), columns=["A", "B", "C"],
+                        dtype=float)
+
+
+def test_loo_folds_leave_out_each_condition_whose_ligands_occur_twice(ligands):
+    folds = make_folds(ligands, "loo")
+    assert folds["condition"].tolist() == folds["fold"].tolist()
+    assert folds["condition"].tolist() == ["CON", "A", "B", "AB", "A_low", "B_low", "A2"]
+
+
+@pytest.mark.parametrize("k", [2, 3, 7])
+def test_kfold_partitions_the_eligible_conditions(ligands, k):
+    """Hand count: 7 eligible conditions; every one in exactly one fold, sizes differ by at
+    most one, the same seed gives the same folds, another seed other folds."""
+    folds = make_folds(ligands, "kfold", k=k, seed=4)
+    assert sorted(folds["condition"]) == sorted(["CON", "A", "B", "AB", "A_low", "B_low", "A2"])
+    sizes = folds["fold"].value_counts()
+    assert len(sizes) == k and sizes.max() - sizes.min() <= 1
+    assert folds.equals(make_folds(ligands, "kfold", k=k, seed=4))
+    if k < 7:
+        assert any(not make_folds(ligands, "kfold", k=k, seed=s).equals(folds)
+                   for s in range(5, 10))
+
+
+def test_kfold_k_out_of_range():
+    with pytest.raises(SignetInputError, match="2 <= k <= 3"):
+        kfold_folds(["a", "b", "c"], 4)
+
+
+def test_fold_file_keeps_each_group_in_one_fold(tmp_path, ligands):
+    path = tmp_path / "groups.tsv"
+    path.write_text("condition\tfold\n# donors\nA\td1\nA_low\td1\nB\td2\n\nB_low\td2\nAB\td1\n")
+    folds = read_fold_file(path, ligands.index)
+    assert folds.groupby("fold")["condition"].apply(set).to_dict() == {
+        "d1": {"A", "A_low", "AB"}, "d2": {"B", "B_low"}}
+    # a file without header works the same
+    path.write_text("A\td1\nA_low\td1\nB\td2\nB_low\td2\nAB\td1\n")
+    assert read_fold_file(path, ligands.index).equals(folds)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("A\td1\nX\td2\n", ":2: column 'condition': 'X' is not a condition"),
+    ("A\td1\nA\td2\n", ":2: condition 'A' is already in a fold (line 1)"),
+    ("A d1\n", ":1: expected condition<TAB>fold"),
+    ("A\t../up\n", ":1: column 'fold': fold name '../up'"),
+    ("# nothing\n", "no condition<TAB>fold line"),
+])
+def test_fold_file_errors_are_one_line_with_the_line_number(tmp_path, ligands, text, message):
+    path = tmp_path / "folds.tsv"
+    path.write_text(text)
+    with pytest.raises(SignetInputError) as err:
+        read_fold_file(path, ligands.index)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_parse_folds():
+    assert parse_folds("loo") == {"method": "loo"}
+    assert parse_folds("kfold:5") == {"method": "kfold", "k": 5, "seed": 0}
+    assert parse_folds("kfold:5:3") == {"method": "kfold", "k": 5, "seed": 3}
+    assert parse_folds("my/folds.tsv") == {"method": "file", "path": "my/folds.tsv"}
+    with pytest.raises(SignetInputError, match="kfold:K"):
+        parse_folds("kfold:five")
+
+
+@pytest.fixture
+def network(toy_paths):
+    return Network.from_files(toy_paths["network"], toy_paths["annotation"])
+
+
+def test_prepare_study_drops_non_network_tfs_and_rejects_unknown_ligands(network):
+    ligand = network.ligands[0]
+    tf = network.tfs[0]
+    ligands = pd.DataFrame({ligand: [0.0, 1.0]}, index=["CON", "L"])
+    tfs = pd.DataFrame({"ZZZ": [0.1, 0.2], tf: [0.3, 0.4]}, index=["L", "CON"])
+    _, prepared, dropped = prepare_study(network, ligands, tfs)
+    assert dropped == ["ZZZ"] and prepared.columns.tolist() == [tf]
+    assert prepared[tf].tolist() == [0.4, 0.3]  # rows follow the ligand table
+    with pytest.raises(SignetInputError, match="'NOPE' is not a ligand of the network"):
+        prepare_study(network, ligands.assign(NOPE=0.0), tfs)
+    with pytest.raises(SignetInputError, match="condition 'L' of the ligand table has no TF"):
+        prepare_study(network, ligands, tfs.drop(index="L"))
+
+
+def test_check_knockouts_names_the_key(network):
+    ligands = pd.DataFrame({network.ligands[0]: [0.0, 1.0]}, index=["CON", "L"])
+    key = "studies.s.knockouts"
+    with pytest.raises(SignetInputError, match=r"studies\.s\.knockouts\.conditions: 'X'"):
+        check_knockouts({"conditions": ["X"], "tfs": network.tfs}, network, ligands, key)
+    with pytest.raises(SignetInputError, match=r"studies\.s\.knockouts\.tfs: 'Y'"):
+        check_knockouts({"conditions": ["L"], "tfs": ["Y"]}, network, ligands, key)
+    nodes = check_knockouts({"conditions": ["L"], "tfs": network.tfs}, network, ligands, key)
+    assert set(nodes) == set(network.nodes) - set(network.ligands)
+
+
+def test_cv_table_against_a_numpy_loop():
+    """Ensemble mean/SD per left-out condition and the mean predictor over the fold's
+    training rows (unscored conditions included), recomputed with numpy."""
+    rng = np.random.default_rng(0)
+    conditions, tfs = ["c1", "c2", "c3", "c4", "c5"], ["t1", "t2", "t3"]
+    observed = pd.DataFrame(rng.random((5, 3)), index=conditions, columns=tfs)
+    folds = pd.DataFrame({"condition": ["c1", "c3", "c2"], "fold": ["f1", "f1", "f2"]})
+    cv = {f: [pd.DataFrame(rng.random((5, 3)), index=conditions, columns=tfs)
+              for _ in range(3)] for f in ("f1", "f2")}
+    table = cv_table(observed, folds, cv, None)
+    assert table["condition"].tolist() == ["c1"] * 3 + ["c2"] * 3 + ["c3"] * 3
+    for _, row in table.iterrows():
+        values = [t.loc[row["condition"], row["tf"]] for t in cv[row["fold"]]]
+        assert row["predicted_mean"] == pytest.approx(np.mean(values))
+        assert row["predicted_sd"] == pytest.approx(np.std(values, ddof=1))
+        held = folds.loc[folds["fold"] == row["fold"], "condition"].tolist()
+        train = [c for c in conditions if c not in held]
+        assert row["mean_predictor"] == pytest.approx(
+            np.mean([observed.loc[c, row["tf"]] for c in train]))
+    assert table["scrambled_mean"].isna().all()
+
+
+def test_knockout_summary_against_a_numpy_loop():
+    rng = np.random.default_rng(1)
+    rows = [(f"m{m}", "X", node, tf, rng.normal(0.1 if node == "n1" else 0, 0.2))
+            for m in range(5) for node in ("n1", "n2", "n3", "t1") for tf in ("t1", "t2")]
+    rows.append(("m0", "X", "n2", "t2", 0.0))  # a sixth model with no change of t2 by n2
+    per_model = pd.DataFrame(rows, columns=["model", "condition", "node", "tf", "delta"])
+    summary = knockout_summary(per_model, names={"n1": "N one"})
+    assert not ((summary["node"] == "t1") & (summary["tf"] == "t1")).any()
+    for _, row in summary.iterrows():
+        deltas = per_model.loc[(per_model["node"] == row["node"]) &
+                               (per_model["tf"] == row["tf"]), "delta"].to_numpy()
+        mean = deltas.mean()
+        assert row["mean_delta"] == pytest.approx(mean)
+        assert row["sd_delta"] == pytest.approx(deltas.std(ddof=1))
+        assert row["mean_abs_delta"] == pytest.approx(np.abs(deltas).mean())
+        assert row["n_models"] == len(deltas)
+        assert row["sign_agreement"] == pytest.approx(
+            sum(1 for d in deltas if d != 0 and np.sign(d) == np.sign(mean)) / len(deltas))
+    for _, group in summary.groupby("tf"):
+        assert group["rank"].tolist() == list(range(1, len(group) + 1))
+        assert list(group["mean_abs_delta"]) == sorted(group["mean_abs_delta"], reverse=True)
+    assert summary.loc[summary["node"] == "n1", "name"].unique().tolist() == ["N one"]

@@ -1,0 +1,496 @@
+"""Cross-validation studies on any network: folds, fold models, and the study's tables.
+
+A study is a network, a ligand table and a TF table (conditions as rows, the paper's
+formats). :func:`prepare_study` checks the tables against the network and drops the TF
+columns that are not TFs of the network. :func:`make_folds` splits the conditions into folds:
+a fold names the conditions it leaves out; a condition in no fold is in every training set
+and is never scored. :func:`train_fold_model` trains one model on the conditions a fold keeps
+(optionally on TF rows scrambled by a seeded derangement: the scrambled control) and
+predicts every condition. :func:`cv_table` pools each condition's predictions by the models
+that left it out, averaged over the seeds of its fold (the ensemble mean, with the spread),
+and :func:`study_summary` reduces them to the summary metrics. :func:`knockout_summary`
+reduces knock-outs by several models to a mean, a spread and a sign agreement per node.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from signet.errors import SignetInputError
+from signet.eval.folds import loocv_folds, scramble_tfs
+from signet.eval.metrics import pearson
+
+__all__ = ["prepare_study", "make_folds", "kfold_folds", "read_fold_file", "parse_folds",
+           "check_knockouts", "train_fold_model", "model_is_done", "ensemble", "fit_table",
+           "cv_table", "per_condition_table", "per_tf_table", "study_summary",
+           "knockout_models", "run_knockouts", "knockout_summary", "SUMMARY_METRICS", "write_table",
+           "model_dir", "read_predictions", "write_study_tables"]
+
+log = logging.getLogger("signet.crossval")
+
+FOLD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+=-]*$")
+SUMMARY_METRICS = [
+    "full_fit_r", "cv_pooled_r", "cv_per_condition_median_r", "cv_per_tf_median_r",
+    "scrambled_pooled_r", "scrambled_per_condition_median_r", "mean_predictor_pooled_r",
+    "mean_predictor_per_condition_median_r", "n_conditions", "n_scored_conditions", "n_tfs",
+    "n_folds", "n_seeds", "n_models", "n_scrambled_models", "n_full_models",
+]
+
+
+def write_table(table: pd.DataFrame, path, index: bool = False) -> None:
+    """A TSV written atomically with 8 significant digits, NaN as NaN."""
+    from signet.io import atomic_write
+
+    with atomic_write(path) as handle:
+        table.to_csv(handle, sep="\t", index=index, float_format="%.8g", na_rep="NaN")
+
+
+# ---- data and folds ------------------------------------------------------------------------
+def prepare_study(network, ligands: pd.DataFrame, tfs: pd.DataFrame):
+    """``(ligands, tfs, dropped)``: the tables checked against ``network``.
+
+    Every ligand column must be a ligand of the network and every condition of the ligand
+    table needs a TF row (one-line errors naming the file). TF columns that are not TFs of
+    the network are dropped (returned in ``dropped``); TF rows follow the ligand table.
+    """
+    known = set(network.ligands)
+    for column in ligands.columns:
+        if column not in known:
+            raise SignetInputError(ligands.attrs.get("path"),
+                                   f"{column!r} is not a ligand of the network",
+                                   line=1, column=str(column))
+    missing = [c for c in ligands.index if c not in tfs.index]
+    if missing:
+        raise SignetInputError(tfs.attrs.get("path"),
+                               f"condition {missing[0]!r} of the ligand table has no TF row "
+                               f"({len(missing)} condition(s) missing)")
+    if ligands.index.has_duplicates:
+        raise SignetInputError(ligands.attrs.get("path"), "condition "
+                               f"{ligands.index[ligands.index.duplicated()][0]!r} is repeated")
+    for name in ligands.index:
+        if not FOLD_NAME.match(str(name)):
+            raise SignetInputError(ligands.attrs.get("path"),
+                                   f"condition name {name!r}: use letters, digits and _.+=- "
+                                   "(it names files)")
+    network_tfs = set(network.tfs)
+    kept = [c for c in tfs.columns if c in network_tfs]
+    dropped = [c for c in tfs.columns if c not in network_tfs]
+    if not kept:
+        raise SignetInputError(tfs.attrs.get("path"), "no TF column is a TF of the network")
+    prepared = tfs.loc[ligands.index, kept].copy()
+    prepared.attrs = dict(tfs.attrs)
+    return ligands, prepared, dropped
+
+
+def kfold_folds(conditions, k: int, seed: int = 0) -> pd.DataFrame:
+    """``condition, fold`` for k folds of ``conditions`` (seeded shuffle, sizes differ by at
+    most one); folds are named ``fold1`` ... ``foldK``, rows follow ``conditions``."""
+    conditions = [str(c) for c in conditions]
+    if not 2 <= k <= len(conditions):
+        raise SignetInputError(None, f"k-fold needs 2 <= k <= {len(conditions)} (the "
+                                     f"conditions that can be left out), not k = {k}")
+    order = np.random.default_rng(seed).permutation(len(conditions))
+    fold_of = {}
+    for number, part in enumerate(np.array_split(order, k), 1):
+        for i in part:
+            fold_of[conditions[i]] = f"fold{number}"
+    return pd.DataFrame({"condition": conditions, "fold": [fold_of[c] for c in conditions]})
+
+
+def read_fold_file(path, conditions) -> pd.DataFrame:
+    """``condition, fold`` from a file of ``condition<TAB>fold`` lines (an optional header
+    ``condition<TAB>fold``; blank lines and ``#`` comments skipped). Each condition once,
+    every condition known, fold names usable as file names."""
+    path = Path(path)
+    if not path.exists():
+        raise SignetInputError(path, "fold file not found")
+    known = {str(c) for c in conditions}
+    rows, seen = [], {}
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.rstrip("\r\n").split("\t")]
+        if len(fields) != 2 or not all(fields):
+            raise SignetInputError(path, "expected condition<TAB>fold", line=number)
+        if not rows and not seen and [f.lower() for f in fields] == ["condition", "fold"]:
+            seen[None] = number
+            continue
+        condition, fold = fields
+        if condition not in known:
+            raise SignetInputError(path, f"{condition!r} is not a condition of the ligand "
+                                         "table", line=number, column="condition")
+        if condition in seen:
+            raise SignetInputError(path, f"condition {condition!r} is already in a fold "
+                                         f"(line {seen[condition]})", line=number)
+        if not FOLD_NAME.match(fold):
+            raise SignetInputError(path, f"fold name {fold!r}: use letters, digits and "
+                                         "_.+=- (it names directories)", line=number,
+                                   column="fold")
+        seen[condition] = number
+        rows.append((condition, fold))
+    if not rows:
+        raise SignetInputError(path, "no condition<TAB>fold line")
+    folds = pd.DataFrame(rows, columns=["condition", "fold"])
+    if folds["fold"].nunique() == 1 and len(known) == len(folds):
+        raise SignetInputError(path, "one fold holding every condition leaves nothing to "
+                                     "train on")
+    return folds
+
+
+def make_folds(ligands: pd.DataFrame, method: str, *, k: int | None = None, seed: int = 0,
+               path=None) -> pd.DataFrame:
+    """``condition, fold``: the left-out conditions of every fold.
+
+    * ``loo``: one fold per condition that can be left out (:func:`loocv_folds`: every
+      ligand it uses is used by another condition too); the fold is named after it.
+    * ``kfold``: those conditions in ``k`` seeded folds.
+    * ``file``: the folds of a ``condition<TAB>fold`` file (grouped folds).
+
+    Conditions in no fold stay in every training set and are never scored.
+    """
+    if method == "loo":
+        names = loocv_folds(ligands)
+        if not names:
+            raise SignetInputError(ligands.attrs.get("path"), "no condition can be left out "
+                                   "(each uses a ligand no other condition uses)")
+        return pd.DataFrame({"condition": names, "fold": names})
+    if method == "kfold":
+        return kfold_folds(loocv_folds(ligands), int(k), seed)
+    if method == "file":
+        return read_fold_file(path, ligands.index)
+    raise SignetInputError(None, f"fold method {method!r}: expected loo, kfold or file")
+
+
+def parse_folds(text: str) -> dict:
+    """The command line's ``--folds``: ``loo``, ``kfold:K`` or ``kfold:K:SEED``, or a fold
+    file; returns ``make_folds`` keyword arguments (``method``, ``k``, ``seed``, ``path``)."""
+    if text == "loo":
+        return {"method": "loo"}
+    if text.startswith("kfold:"):
+        parts = text.split(":")
+        try:
+            if len(parts) not in (2, 3):
+                raise ValueError
+            values = [int(p) for p in parts[1:]]
+        except ValueError:
+            raise SignetInputError(None, f"--folds {text!r}: expected kfold:K or "
+                                         "kfold:K:SEED with whole numbers") from None
+        return {"method": "kfold", "k": values[0], "seed": values[1] if len(values) > 1 else 0}
+    return {"method": "file", "path": text}
+
+
+def check_knockouts(settings: dict, network, ligands: pd.DataFrame, key: str) -> list:
+    """The knock-out settings checked against the data; returns the nodes to knock out
+    (``nodes: all`` = every node that is not a ligand). ``key`` names the config key in the
+    one-line errors."""
+    for condition in settings["conditions"]:
+        if condition not in ligands.index:
+            raise SignetInputError(ligands.attrs.get("path"),
+                                   f"{key}.conditions: {condition!r} is not a condition "
+                                   f"(conditions: {', '.join(map(str, ligands.index[:10]))}"
+                                   f"{', ...' if len(ligands) > 10 else ''})")
+    for tf in settings["tfs"]:
+        if tf not in set(network.tfs):
+            raise SignetInputError(None, f"{key}.tfs: {tf!r} is not a TF of the network")
+    nodes = settings.get("nodes", "all")
+    if nodes == "all":
+        return [n for n in network.nodes if n not in set(network.ligands)]
+    unknown = [n for n in nodes if n not in network.node_index]
+    if unknown:
+        raise SignetInputError(None, f"{key}.nodes: {unknown[0]!r} is not a node of the "
+                                     "network")
+    return list(nodes)
+
+
+# ---- one model -----------------------------------------------------------------------------
+def model_is_done(output_dir) -> bool:
+    """A fold model is finished when its predictions are written (they come last)."""
+    return (Path(output_dir) / "predictions.tsv").exists()
+
+
+def train_fold_model(network, ligands: pd.DataFrame, tfs: pd.DataFrame, left_out, recipe, *,
+                     seed: int, output_dir, scrambled_seed: int | None = None,
+                     resume: bool = False, progress: bool = False):
+    """Train one model on every condition not in ``left_out`` and predict every condition.
+
+    With ``scrambled_seed`` the TF rows are first permuted by that seeded derangement (each
+    condition gets another condition's TF row). Writes ``parameters.tsv``, ``model.pt``,
+    ``training-log.tsv`` and, last, ``predictions.tsv`` (conditions x the TF columns) into
+    ``output_dir``; ``resume`` continues from ``output_dir/model.pt``. Returns the
+    :class:`~signet.training.loop.TrainResult`.
+    """
+    from signet.io import write_conditions
+    from signet.training import model_from_recipe, train
+
+    if scrambled_seed is not None:
+        tfs = scramble_tfs(tfs, int(scrambled_seed))
+        log.info("scrambled TF rows (seed %s): condition <- %s", scrambled_seed,
+                 dict(zip(tfs.index, tfs.attrs["derangement"])))
+    left_out = set(left_out)
+    keep = [c for c in ligands.index if c not in left_out]
+    log.info("left out %d condition(s) (%s); %d training conditions; seed %d",
+             len(left_out), ", ".join(sorted(map(str, left_out))) or "none", len(keep), seed)
+    model = model_from_recipe(network, recipe, seed=seed)
+    result = train(model, ligands.loc[keep], tfs.loc[keep], recipe, seed=seed,
+                   output_dir=output_dir, resume=resume, progress=progress)
+    if len(result.log):
+        last = result.log.iloc[-1]
+        log.info("trained %d epochs in %.1f s: fit %.4g, rho %.4f", result.epochs_run,
+                 result.seconds, last["fit"], last["rho"])
+    model.eval()
+    predicted, _ = model.simulate(ligands)
+    write_conditions(predicted[list(tfs.columns)], Path(output_dir) / "predictions.tsv")
+    return result
+
+
+# ---- tables --------------------------------------------------------------------------------
+def ensemble(tables: list[pd.DataFrame]):
+    """``(mean, sd, n)`` over equally shaped tables; sd is the sample SD (ddof 1), NaN for a
+    single model."""
+    stack = np.stack([t.to_numpy(np.float64) for t in tables])
+    mean = pd.DataFrame(stack.mean(axis=0), index=tables[0].index, columns=tables[0].columns)
+    sd = pd.DataFrame(stack.std(axis=0, ddof=1) if len(tables) > 1 else
+                      np.full(stack.shape[1:], np.nan), index=mean.index, columns=mean.columns)
+    return mean, sd, len(tables)
+
+
+def _long(observed: pd.DataFrame, conditions, values: dict) -> pd.DataFrame:
+    columns = list(observed.columns)
+    frame = {"condition": np.repeat(np.asarray(conditions, dtype=object), len(columns)),
+             "tf": np.tile(np.asarray(columns, dtype=object), len(conditions)),
+             "observed": observed.loc[conditions, columns].to_numpy().ravel()}
+    for name, table in values.items():
+        frame[name] = table.loc[conditions, columns].to_numpy().ravel()
+    return pd.DataFrame(frame)
+
+
+def fit_table(observed: pd.DataFrame, full: list[pd.DataFrame]) -> pd.DataFrame:
+    """``condition, tf, observed, predicted_mean, predicted_sd, n_models`` of the full fits."""
+    mean, sd, n = ensemble(full)
+    table = _long(observed, list(observed.index), {"predicted_mean": mean, "predicted_sd": sd})
+    table["n_models"] = n
+    return table
+
+
+def cv_table(observed: pd.DataFrame, folds: pd.DataFrame, cv: dict, scrambled: dict | None
+             ) -> pd.DataFrame:
+    """Every scored condition's TFs predicted by the models that left it out.
+
+    ``cv`` and ``scrambled`` map a fold name to its models' prediction tables (one per
+    seed). Columns: ``condition, fold, tf, observed, predicted_mean, predicted_sd,
+    n_models, scrambled_mean, scrambled_sd, mean_predictor`` (the TF's mean over the fold's
+    training conditions). Conditions in table order.
+    """
+    parts = []
+    order = {c: i for i, c in enumerate(observed.index)}
+    for fold, group in folds.groupby("fold", sort=False):
+        conditions = sorted(group["condition"], key=order.__getitem__)
+        if fold not in cv:
+            continue
+        mean, sd, n = ensemble(cv[fold])
+        values = {"predicted_mean": mean, "predicted_sd": sd}
+        if scrambled and fold in scrambled:
+            s_mean, s_sd, _ = ensemble(scrambled[fold])
+            values.update(scrambled_mean=s_mean, scrambled_sd=s_sd)
+        training = observed.drop(index=conditions)
+        values["mean_predictor"] = pd.DataFrame(
+            np.tile(training.mean(axis=0).to_numpy(), (len(observed), 1)),
+            index=observed.index, columns=observed.columns)
+        part = _long(observed, conditions, values)
+        part.insert(1, "fold", fold)
+        part["n_models"] = n
+        parts.append(part)
+    if not parts:
+        raise SignetInputError(None, "no fold has predictions")
+    table = pd.concat(parts, ignore_index=True)
+    for column in ("scrambled_mean", "scrambled_sd"):
+        if column not in table:
+            table[column] = np.nan
+    table["_order"] = table["condition"].map(order)
+    table = table.sort_values("_order", kind="mergesort").drop(columns="_order")
+    columns = ["condition", "fold", "tf", "observed", "predicted_mean", "predicted_sd",
+               "n_models", "scrambled_mean", "scrambled_sd", "mean_predictor"]
+    return table[columns].reset_index(drop=True)
+
+
+def _grouped_r(table: pd.DataFrame, by: str, column: str) -> pd.Series:
+    return table.groupby(by, sort=False).apply(
+        lambda g: pearson(g[column], g["observed"]), include_groups=False)
+
+
+def per_condition_table(cv: pd.DataFrame) -> pd.DataFrame:
+    """``condition, fold, cv_r, scrambled_r, mean_predictor_r``: r across the TFs of each
+    scored condition (NaN where a side is constant)."""
+    folds = cv.groupby("condition", sort=False)["fold"].first()
+    table = pd.DataFrame({"fold": folds,
+                          "cv_r": _grouped_r(cv, "condition", "predicted_mean"),
+                          "scrambled_r": _grouped_r(cv, "condition", "scrambled_mean"),
+                          "mean_predictor_r": _grouped_r(cv, "condition", "mean_predictor")})
+    table.index.name = "condition"
+    return table.reset_index()
+
+
+def per_tf_table(fit: pd.DataFrame, cv: pd.DataFrame) -> pd.DataFrame:
+    """``tf, fit_r, cv_r``: r across conditions of each TF (full fit: every condition;
+    CV: the scored conditions)."""
+    table = pd.DataFrame({"fit_r": _grouped_r(fit, "tf", "predicted_mean"),
+                          "cv_r": _grouped_r(cv, "tf", "predicted_mean")})
+    table.index.name = "tf"
+    return table.reset_index()
+
+
+def _median(values) -> float:
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else float("nan")
+
+
+def study_summary(fit: pd.DataFrame, cv: pd.DataFrame, *, n_conditions: int, n_folds: int,
+                  n_seeds: int, n_models: int, n_scrambled_models: int,
+                  n_full_models: int) -> pd.DataFrame:
+    """``metric, value``: the :data:`SUMMARY_METRICS` from the fit and CV tables.
+
+    Pooled r: over every (condition, TF) row; per-condition / per-TF: the median (NaN
+    skipped) of r across the TFs of a condition / the scored conditions of a TF. Predictions
+    are ensemble means over seeds.
+    """
+    per_condition = per_condition_table(cv)
+    per_tf = per_tf_table(fit, cv)
+    scrambled = cv.dropna(subset=["scrambled_mean"])
+    values = {
+        "full_fit_r": pearson(fit["predicted_mean"], fit["observed"]),
+        "cv_pooled_r": pearson(cv["predicted_mean"], cv["observed"]),
+        "cv_per_condition_median_r": _median(per_condition["cv_r"]),
+        "cv_per_tf_median_r": _median(per_tf["cv_r"]),
+        "scrambled_pooled_r": (pearson(scrambled["scrambled_mean"], scrambled["observed"])
+                               if len(scrambled) else float("nan")),
+        "scrambled_per_condition_median_r": _median(per_condition["scrambled_r"]),
+        "mean_predictor_pooled_r": pearson(cv["mean_predictor"], cv["observed"]),
+        "mean_predictor_per_condition_median_r": _median(per_condition["mean_predictor_r"]),
+        "n_conditions": n_conditions,
+        "n_scored_conditions": cv["condition"].nunique(),
+        "n_tfs": fit["tf"].nunique(),
+        "n_folds": n_folds, "n_seeds": n_seeds, "n_models": n_models,
+        "n_scrambled_models": n_scrambled_models, "n_full_models": n_full_models,
+    }
+    return pd.DataFrame({"metric": list(values), "value": list(values.values())})
+
+
+# ---- knock-outs ----------------------------------------------------------------------------
+def knockout_models(folds: pd.DataFrame, models: list[tuple], condition: str) -> list[tuple]:
+    """The ``(fold, seed, path)`` models that trained on ``condition``: every fold model but
+    those of the fold(s) that left it out."""
+    left_out_by = set(folds.loc[folds["condition"] == condition, "fold"])
+    return [m for m in models if m[0] not in left_out_by]
+
+
+def run_knockouts(network, recipe, ligands: pd.DataFrame, folds: pd.DataFrame, models: list,
+                  settings: dict, nodes: list) -> pd.DataFrame:
+    """Knock out ``nodes`` (bias ``settings['strength']``) under every condition of
+    ``settings['conditions']`` with every ``(fold, seed, parameters path)`` model that
+    trained on it; returns ``model, condition, node, tf, delta`` for the TFs of
+    ``settings['tfs']``."""
+    from signet.core.knockout import knockout
+    from signet.io import read_parameters
+    from signet.training import model_from_recipe
+
+    loaded = {}
+    tables = []
+    for condition in settings["conditions"]:
+        chosen = knockout_models(folds, models, condition)
+        if not chosen:
+            raise SignetInputError(None, f"no fold model trained on knock-out condition "
+                                         f"{condition!r}")
+        for fold, seed, path in chosen:
+            if path not in loaded:
+                model = model_from_recipe(network, recipe)
+                model.load_parameters_table(read_parameters(path), path)
+                model.eval()
+                loaded = {path: model}
+            table = knockout(loaded[path], ligands.loc[[condition]], nodes=nodes,
+                             strength=settings.get("strength", -5.0))
+            table = table[table["tf"].isin(settings["tfs"])]
+            table.insert(0, "model", f"{fold}/seed~{seed}")
+            tables.append(table)
+        log.info("%s: %d knock-outs with each of %d models", condition, len(nodes),
+                 len(chosen))
+    return pd.concat(tables, ignore_index=True)
+
+
+def knockout_summary(per_model: pd.DataFrame, names: dict | None = None,
+                     exclude_readout: bool = True) -> pd.DataFrame:
+    """Knock-outs by several models reduced per ``condition, tf, node``.
+
+    ``per_model`` has ``model, condition, node, tf, delta``. Returns ``condition, tf,
+    tf_name, rank, node, name, mean_delta, sd_delta, mean_abs_delta, n_models,
+    sign_agreement``: sd is the sample SD over the models (NaN for one model);
+    ``sign_agreement`` the share of models whose delta has the sign of ``mean_delta`` (a
+    zero delta does not agree). Ranked within each condition and TF by ``mean_abs_delta``
+    (ties by node id); ``exclude_readout`` drops the read-out TF's own knock-out.
+    """
+    table = per_model
+    if exclude_readout:
+        table = table[table["node"] != table["tf"]]
+    keys = ["condition", "tf", "node"]
+    table = table.assign(abs_delta=table["delta"].abs())
+    grouped = table.groupby(keys, sort=True)
+    summary = grouped.agg(mean_delta=("delta", "mean"), sd_delta=("delta", "std"),
+                          mean_abs_delta=("abs_delta", "mean"), n_models=("delta", "size"))
+    signs = table.join(summary["mean_delta"], on=keys)
+    agree = (np.sign(signs["delta"]) == np.sign(signs["mean_delta"])) & (signs["delta"] != 0)
+    summary["sign_agreement"] = agree.groupby([signs[k] for k in keys]).mean()
+    summary = summary.reset_index()
+    summary = summary.sort_values(["condition", "tf", "mean_abs_delta", "node"],
+                                  ascending=[True, True, False, True], kind="mergesort")
+    summary.insert(2, "rank", summary.groupby(["condition", "tf"]).cumcount() + 1)
+    names = names or {}
+    summary.insert(2, "tf_name", [names.get(t, t) for t in summary["tf"]])
+    summary.insert(5, "name", [names.get(n, n) for n in summary["node"]])
+    return summary.reset_index(drop=True)
+
+
+# ---- a study's directory -------------------------------------------------------------------
+def model_dir(root, control: str, fold: str, seed: int) -> Path:
+    """Where a model of a study lives: ``root/models/{control}/{fold}/seed~{seed}`` with
+    ``control`` one of ``full`` (fold ``all``), ``cv`` and ``scrambled``."""
+    return Path(root) / "models" / control / str(fold) / f"seed~{seed}"
+
+
+def read_predictions(paths) -> dict:
+    """``{fold: [prediction table per seed]}`` from ``.../{fold}/seed~{seed}/predictions.tsv``
+    paths."""
+    from signet.io import read_conditions
+
+    by_fold: dict = {}
+    for path in paths:
+        by_fold.setdefault(Path(path).parent.parent.name, []).append(
+            read_conditions(path, "TF"))
+    return by_fold
+
+
+def write_study_tables(output_dir, observed: pd.DataFrame, folds: pd.DataFrame, full_paths,
+                       cv_paths, scrambled_paths, n_seeds: int) -> pd.DataFrame:
+    """Write ``fit-predictions.tsv``, ``cv-predictions.tsv``, ``per-condition.tsv``,
+    ``per-tf.tsv`` and ``summary.tsv`` into ``output_dir``; returns the summary."""
+    output_dir = Path(output_dir)
+    full = read_predictions(full_paths)
+    cv, scrambled = read_predictions(cv_paths), read_predictions(scrambled_paths)
+    fit = fit_table(observed, [t for tables in full.values() for t in tables])
+    cv_long = cv_table(observed, folds, cv, scrambled)
+    summary = study_summary(
+        fit, cv_long, n_conditions=len(observed), n_folds=folds["fold"].nunique(),
+        n_seeds=n_seeds, n_models=sum(map(len, cv.values())),
+        n_scrambled_models=sum(map(len, scrambled.values())),
+        n_full_models=sum(map(len, full.values())))
+    write_table(fit, output_dir / "fit-predictions.tsv")
+    write_table(cv_long, output_dir / "cv-predictions.tsv")
+    write_table(per_condition_table(cv_long), output_dir / "per-condition.tsv")
+    write_table(per_tf_table(fit, cv_long), output_dir / "per-tf.tsv")
+    write_table(summary, output_dir / "summary.tsv")
+    return summary
