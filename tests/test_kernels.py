@@ -73,20 +73,10 @@ def test_kernels_match_a_plain_numpy_loop(batch):
     grad_w = kernels.edge_gradient(c.sources, c.targets, g, x)
     assert np.abs(grad_w - grad_w_ref).max() < 1e-12
 
-    x2, _, _ = kernels.solve_forward_threaded(c.rowptr, c.col, w, b, 0, steps, 0.0,
-                                              kernels.row_chunks(c.rowptr, 2))
-    g2, _, _ = kernels.solve_backward_threaded(c.t_rowptr, c.t_col, w[c.t_slot], slope, grad,
-                                               steps, 0.0, 1.0,
-                                               kernels.row_chunks(c.t_rowptr, 3))
+    x2, _, _ = kernels.solve_forward(c.rowptr, c.col, w, b, 0, steps, 0.0, threaded=True)
+    g2, _, _ = kernels.solve_backward(c.t_rowptr, c.t_col, w[c.t_slot], slope, grad, steps,
+                                      0.0, 1.0, threaded=True)
     assert np.array_equal(x2, x) and np.array_equal(g2, g)
-
-
-def test_row_chunks_cover_every_row_once():
-    rowptr = np.array([0, 5, 5, 6, 20, 21, 30], dtype=np.uint32)
-    for parts in (1, 2, 3, 6):
-        chunks = kernels.row_chunks(rowptr, parts)
-        assert chunks[0] == 0 and chunks[-1] == 6 and len(chunks) == parts + 1
-        assert np.all(np.diff(chunks) >= 0)
 
 
 @pytest.mark.parametrize("threads", [1, 2])

@@ -13,11 +13,11 @@ samples the sums stay in registers (blocks of 4, then 3, 2 or 1 samples, one pas
 row's edges per block); from 8 samples on they accumulate in the output row, an inner loop
 over contiguous samples that the compiler vectorises.
 
-The threaded kernels split the rows into one contiguous chunk per thread with equal edge
-counts and meet at one barrier per step; they pay only when a step has enough work
-(:func:`kernels` decides). They are separate functions from the serial ones (numba's disk
-cache keys a function by its code, not by its ``parallel`` flag, so compiling one function
-both ways would load the serial build for both).
+The threaded kernels run the rows of a step with ``prange`` and meet at one barrier per
+step; they pay only when a step has enough work (:func:`threads_for` decides). They are
+separate builds with their own disk-cache keys: numba's cache keys a function by its code
+and closure, not by its ``parallel`` flag, and the single closure compiled both ways before
+loaded the serial build for both, so the threaded path never started a thread.
 """
 
 from __future__ import annotations
@@ -60,182 +60,136 @@ def _clip(v, c):
     return v
 
 
-@njit(inline="always", cache=True)
-def _row_product(rowptr, col, weights, v, base, out, i):
-    """out[i, :] = base[i, :] + sum_e weights[e] * v[col[e], :] over row i in CSR order."""
-    lo = rowptr[i]
-    hi = rowptr[i + 1]
-    batch = base.shape[1]
-    if batch >= REGISTER_BATCH:
-        for s in range(batch):
-            out[i, s] = base[i, s]
-        for e in range(lo, hi):
-            w = weights[e]
-            j = col[e]
-            for s in range(batch):
-                out[i, s] += w * v[j, s]
-        return
-    s = 0
-    while s + 4 <= batch:
-        a0 = base[i, s]
-        a1 = base[i, s + 1]
-        a2 = base[i, s + 2]
-        a3 = base[i, s + 3]
-        for e in range(lo, hi):
-            w = weights[e]
-            j = col[e]
-            a0 += w * v[j, s]
-            a1 += w * v[j, s + 1]
-            a2 += w * v[j, s + 2]
-            a3 += w * v[j, s + 3]
-        out[i, s] = a0
-        out[i, s + 1] = a1
-        out[i, s + 2] = a2
-        out[i, s + 3] = a3
-        s += 4
-    if s + 3 == batch:
-        a0 = base[i, s]
-        a1 = base[i, s + 1]
-        a2 = base[i, s + 2]
-        for e in range(lo, hi):
-            w = weights[e]
-            j = col[e]
-            a0 += w * v[j, s]
-            a1 += w * v[j, s + 1]
-            a2 += w * v[j, s + 2]
-        out[i, s] = a0
-        out[i, s + 1] = a1
-        out[i, s + 2] = a2
-    elif s + 2 == batch:
-        a0 = base[i, s]
-        a1 = base[i, s + 1]
-        for e in range(lo, hi):
-            w = weights[e]
-            j = col[e]
-            a0 += w * v[j, s]
-            a1 += w * v[j, s + 1]
-        out[i, s] = a0
-        out[i, s + 1] = a1
-    elif s < batch:
-        a0 = base[i, s]
-        for e in range(lo, hi):
-            a0 += weights[e] * v[col[e], s]
-        out[i, s] = a0
+def _make_iteration(update, parallel: bool):
+    """Build ``v_{k+1}[i] = update(base[i] + sum_e w_e v_k[col_e], aux[i], param)`` iterated
+    from v_0 = 0; returns (v, steps used, last max |change|).
+
+    The row product is written out here rather than called: numba compiled an inlined row
+    helper about 4x slower at batch 3. ``parallel`` selects ``prange`` over rows and is
+    captured in the closure so that the serial and threaded builds get different disk-cache
+    keys.
+    """
+
+    def iterate(rowptr, col, weights, base, aux, param, steps, tol):
+        assert parallel in (False, True)  # captures the flag: a cache key per build
+        n, batch = base.shape
+        v = np.zeros_like(base)
+        v_next = np.empty_like(base)
+        change = np.zeros(n, dtype=base.dtype)
+        used = 0
+        residual = 0.0
+        for _ in range(steps):
+            for i in prange(n):
+                lo = rowptr[i]
+                hi = rowptr[i + 1]
+                s = 0
+                if batch >= REGISTER_BATCH:
+                    for s in range(batch):
+                        v_next[i, s] = base[i, s]
+                    for e in range(lo, hi):
+                        w = weights[e]
+                        j = col[e]
+                        for s in range(batch):
+                            v_next[i, s] += w * v[j, s]
+                    s = batch
+                while s + 4 <= batch:
+                    a0 = base[i, s]
+                    a1 = base[i, s + 1]
+                    a2 = base[i, s + 2]
+                    a3 = base[i, s + 3]
+                    for e in range(lo, hi):
+                        w = weights[e]
+                        j = col[e]
+                        a0 += w * v[j, s]
+                        a1 += w * v[j, s + 1]
+                        a2 += w * v[j, s + 2]
+                        a3 += w * v[j, s + 3]
+                    v_next[i, s] = a0
+                    v_next[i, s + 1] = a1
+                    v_next[i, s + 2] = a2
+                    v_next[i, s + 3] = a3
+                    s += 4
+                if s + 3 == batch:
+                    a0 = base[i, s]
+                    a1 = base[i, s + 1]
+                    a2 = base[i, s + 2]
+                    for e in range(lo, hi):
+                        w = weights[e]
+                        j = col[e]
+                        a0 += w * v[j, s]
+                        a1 += w * v[j, s + 1]
+                        a2 += w * v[j, s + 2]
+                    v_next[i, s] = a0
+                    v_next[i, s + 1] = a1
+                    v_next[i, s + 2] = a2
+                elif s + 2 == batch:
+                    a0 = base[i, s]
+                    a1 = base[i, s + 1]
+                    for e in range(lo, hi):
+                        w = weights[e]
+                        j = col[e]
+                        a0 += w * v[j, s]
+                        a1 += w * v[j, s + 1]
+                    v_next[i, s] = a0
+                    v_next[i, s + 1] = a1
+                elif s + 1 == batch:
+                    a0 = base[i, s]
+                    for e in range(lo, hi):
+                        a0 += weights[e] * v[col[e], s]
+                    v_next[i, s] = a0
+                largest = 0.0
+                for s in range(batch):
+                    y = update(v_next[i, s], aux[i, s], param)
+                    d = abs(y - v[i, s])
+                    if d > largest:
+                        largest = d
+                    v_next[i, s] = y
+                change[i] = largest
+            v, v_next = v_next, v
+            used += 1
+            residual = change.max()
+            if residual < tol:
+                break
+        return v, used, residual
+
+    return njit(parallel=parallel, cache=True)(iterate)
 
 
 @njit(inline="always", cache=True)
-def _forward_rows(rowptr, col, weights, v, bias, out, code, first, last):
-    """Rows first..last-1 of x_{k+1} = f(A x_k + bias); returns their max |change|."""
-    largest = 0.0
-    for i in range(first, last):
-        _row_product(rowptr, col, weights, v, bias, out, i)
-        for s in range(bias.shape[1]):
-            y = _value(out[i, s], code)
-            d = abs(y - v[i, s])
-            if d > largest:
-                largest = d
-            out[i, s] = y
-    return largest
+def _forward_update(z, bias, code):
+    return _value(z, code)  # the bias is already in z
 
 
 @njit(inline="always", cache=True)
-def _backward_rows(rowptr, col, weights, g, grad_out, slope, out, clip, first, last):
-    """Rows first..last-1 of g_{k+1} = clip(D (A^T g_k + G)); returns their max |change|."""
-    largest = 0.0
-    for i in range(first, last):
-        _row_product(rowptr, col, weights, g, grad_out, out, i)
-        for s in range(grad_out.shape[1]):
-            y = _clip(slope[i, s] * out[i, s], clip)
-            d = abs(y - g[i, s])
-            if d > largest:
-                largest = d
-            out[i, s] = y
-    return largest
+def _backward_update(z, slope, clip):
+    return _clip(slope * z, clip)
 
 
-@njit(cache=True)
-def solve_forward(rowptr, col, weights, bias, code, steps, tol):
+_forward = _make_iteration(_forward_update, parallel=False)
+_backward = _make_iteration(_backward_update, parallel=False)
+_forward_threaded = _make_iteration(_forward_update, parallel=True)
+_backward_threaded = _make_iteration(_backward_update, parallel=True)
+
+
+def solve_forward(rowptr, col, weights, bias, code, steps, tol, threaded=False):
     """x_{k+1} = f(A x_k + bias) from x_0 = 0; stop when max |x_{k+1} - x_k| < tol.
 
-    Returns (x, steps used, last max |change|). ``bias`` is (nodes x samples).
+    Returns (x, steps used, last max |change|). ``bias`` is (nodes x samples); ``code``
+    names the activation (:data:`ACTIVATION_CODES`).
     """
-    n = bias.shape[0]
-    v = np.zeros_like(bias)
-    v_next = np.empty_like(bias)
-    used = 0
-    residual = 0.0
-    for _ in range(steps):
-        residual = _forward_rows(rowptr, col, weights, v, bias, v_next, code, 0, n)
-        v, v_next = v_next, v
-        used += 1
-        if residual < tol:
-            break
-    return v, used, residual
+    kernel = _forward_threaded if threaded else _forward
+    return kernel(rowptr, col, weights, bias, bias, code, steps, tol)
 
 
-@njit(cache=True)
-def solve_backward(t_rowptr, t_col, t_weights, slope, grad_out, steps, tol, clip):
+def solve_backward(t_rowptr, t_col, t_weights, slope, grad_out, steps, tol, clip,
+                   threaded=False):
     """g_{k+1} = clip(D (A^T g_k + G)) from g_0 = 0 (the paper's Algorithm 1).
 
     ``t_rowptr, t_col, t_weights`` are A^T in CSR (the weights in transposed order);
     ``slope`` = D and ``grad_out`` = G are (nodes x samples).
     """
-    n = grad_out.shape[0]
-    g = np.zeros_like(grad_out)
-    g_next = np.empty_like(grad_out)
-    used = 0
-    residual = 0.0
-    for _ in range(steps):
-        residual = _backward_rows(t_rowptr, t_col, t_weights, g, grad_out, slope, g_next,
-                                  clip, 0, n)
-        g, g_next = g_next, g
-        used += 1
-        if residual < tol:
-            break
-    return g, used, residual
-
-
-@njit(parallel=True, cache=True)
-def solve_forward_threaded(rowptr, col, weights, bias, code, steps, tol, chunks):
-    """:func:`solve_forward` with rows split at ``chunks`` (one chunk per thread)."""
-    parts = chunks.shape[0] - 1
-    v = np.zeros_like(bias)
-    v_next = np.empty_like(bias)
-    change = np.zeros(parts, dtype=bias.dtype)
-    used = 0
-    residual = 0.0
-    for _ in range(steps):
-        for t in prange(parts):
-            change[t] = _forward_rows(rowptr, col, weights, v, bias, v_next, code,
-                                      chunks[t], chunks[t + 1])
-        v, v_next = v_next, v
-        used += 1
-        residual = change.max()
-        if residual < tol:
-            break
-    return v, used, residual
-
-
-@njit(parallel=True, cache=True)
-def solve_backward_threaded(t_rowptr, t_col, t_weights, slope, grad_out, steps, tol, clip,
-                            chunks):
-    """:func:`solve_backward` with rows split at ``chunks`` (one chunk per thread)."""
-    parts = chunks.shape[0] - 1
-    g = np.zeros_like(grad_out)
-    g_next = np.empty_like(grad_out)
-    change = np.zeros(parts, dtype=grad_out.dtype)
-    used = 0
-    residual = 0.0
-    for _ in range(steps):
-        for t in prange(parts):
-            change[t] = _backward_rows(t_rowptr, t_col, t_weights, g, grad_out, slope, g_next,
-                                       clip, chunks[t], chunks[t + 1])
-        g, g_next = g_next, g
-        used += 1
-        residual = change.max()
-        if residual < tol:
-            break
-    return g, used, residual
+    kernel = _backward_threaded if threaded else _backward
+    return kernel(t_rowptr, t_col, t_weights, grad_out, slope, clip, steps, tol)
 
 
 @njit(cache=True)
@@ -252,14 +206,6 @@ def edge_gradient(sources, targets, g, x):
             acc += g[i, s] * x[j, s]
         out[e] = acc
     return out
-
-
-def row_chunks(rowptr: np.ndarray, parts: int) -> np.ndarray:
-    """Split rows into ``parts`` contiguous chunks with about equal edge counts."""
-    n = len(rowptr) - 1
-    goals = np.linspace(0, rowptr[-1], parts + 1)
-    cuts = np.searchsorted(rowptr.astype(np.int64), goals[1:-1]).clip(0, n)
-    return np.concatenate([[0], cuts, [n]]).astype(np.int64)
 
 
 def threads_for(n_edges: int, batch: int, threads: int | None = None) -> int:

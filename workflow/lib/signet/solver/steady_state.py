@@ -120,13 +120,9 @@ class SteadyStateSolver:
             b = np.ascontiguousarray(b.T if c.order is None else b[:, c.order].T)
             w = w if c.order is None else w[c.slot]
             threads = _kernels.threads_for(self.n_edges, b.shape[1], self.threads)
-            if threads > 1:
-                x, used, residual = _kernels.solve_forward_threaded(
-                    c.rowptr, c.col, w, b, self.activation_code, self.steps, self.tol,
-                    c.chunks(threads))
-            else:
-                x, used, residual = _kernels.solve_forward(
-                    c.rowptr, c.col, w, b, self.activation_code, self.steps, self.tol)
+            x, used, residual = _kernels.solve_forward(
+                c.rowptr, c.col, w, b, self.activation_code, self.steps, self.tol,
+                threaded=threads > 1)
             x = x.T if c.order is None else x[c.rank].T
             return torch.from_numpy(np.ascontiguousarray(x)), int(used), float(residual)
         return self._forward_torch(weights.detach(), bias.detach())
@@ -161,14 +157,9 @@ class SteadyStateSolver:
             slope_t, grad_t, x_t = (c.to_kernel(a) for a in (slope.numpy(),
                                                              grad_x.detach().numpy(), x.numpy()))
             threads = _kernels.threads_for(self.n_edges, grad_t.shape[1], self.threads)
-            if threads > 1:
-                g, used, residual = _kernels.solve_backward_threaded(
-                    c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, self.tol,
-                    self.clip, c.chunks(threads, transposed=True))
-            else:
-                g, used, residual = _kernels.solve_backward(
-                    c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, self.tol,
-                    self.clip)
+            g, used, residual = _kernels.solve_backward(
+                c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, self.tol,
+                self.clip, threaded=threads > 1)
             grad_w = _kernels.edge_gradient(c.sources, c.targets, g, x_t)
             g = g.T if c.order is None else g[c.rank].T
             return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g)),
@@ -234,18 +225,10 @@ class _CpuStructure:
         self.t_col = tgt[self.t_slot].astype(index)
         self.sources = src.astype(index)
         self.targets = tgt.astype(index)
-        self._chunks: dict = {}
 
     def to_kernel(self, states: np.ndarray) -> np.ndarray:
         """(samples x nodes) in network order -> (nodes x samples) in internal order."""
         return np.ascontiguousarray(states.T if self.order is None else states[:, self.order].T)
-
-    def chunks(self, parts: int, transposed: bool = False) -> np.ndarray:
-        key = (parts, transposed)
-        if key not in self._chunks:
-            self._chunks[key] = _kernels.row_chunks(
-                self.t_rowptr if transposed else self.rowptr, parts)
-        return self._chunks[key]
 
 
 def _cpu_structure(network: Network, node_order: str) -> _CpuStructure:
