@@ -15,8 +15,12 @@ For every network (random, signaling-shaped, about 10 edges a node, rho(A) = 0.9
 
 Each method runs ``repeats`` times, interleaved so that a change of machine load hits all of
 them; the table gives the least milliseconds per step over the repeats (on a shared machine
-the least disturbed run; the first round, which compiles, is not counted) and the ratio scipy / signet (> 1:
-signet faster). Extra rows: float32, reverse Cuthill-McKee node order and 2 threads.
+the least disturbed run; the first round, which compiles, is not counted), by the wall
+clock and by the CPU time of the process. On a machine loaded beyond its cores the CPU time
+is the fairer figure for the single-threaded methods (every method but "2 threads" runs on
+one thread: torch is set to one thread); the wall clock is the only one for "2 threads". and the ratio scipy / signet (> 1:
+signet faster). Extra rows: float32, reverse Cuthill-McKee node order, and with
+``--with-threads`` the 2-thread kernels.
 """
 
 from __future__ import annotations
@@ -99,12 +103,14 @@ def setup(n_nodes: int, seed: int = 0):
 
 
 def timed(fn):
-    t0 = time.perf_counter()
+    """(wall seconds, CPU seconds of this process, result)."""
+    w0, c0 = time.perf_counter(), time.process_time()
     out = fn()
-    return time.perf_counter() - t0, out
+    return (time.perf_counter() - w0, time.process_time() - c0), out
 
 
-def bench_point(network, w, batch, steps, repeats, seed=0):
+def bench_point(network, w, batch, steps, repeats, torch_repeats=2, with_threads=False,
+                seed=0):
     n = network.n_nodes
     rng = np.random.default_rng(seed + batch)
     bias = 0.3 * rng.random((batch, n))  # samples x nodes, as the solver takes it
@@ -120,11 +126,12 @@ def bench_point(network, w, batch, steps, repeats, seed=0):
         "signet float32": SteadyStateSolver(network, steps=steps, tol=0.0, backend="numba"),
         "signet rcm order": SteadyStateSolver(network, steps=steps, tol=0.0, backend="numba",
                                               node_order="rcm"),
-        "signet 2 threads": SteadyStateSolver(network, steps=steps, tol=0.0, backend="numba",
-                                              threads=2),
         "torch sparse CSR": SteadyStateSolver(network, steps=steps, tol=0.0, backend="torch"),
     }
     w64, b64, g64 = (torch.from_numpy(v) for v in (w, bias, grad))
+    if with_threads:
+        solvers["signet 2 threads"] = SteadyStateSolver(network, steps=steps, tol=0.0,
+                                                        backend="numba", threads=2)
     inputs = {name: (w64, b64, g64) for name in solvers}
     inputs["signet float32"] = tuple(v.float() for v in (w64, b64, g64))
 
@@ -144,8 +151,10 @@ def bench_point(network, w, batch, steps, repeats, seed=0):
     times = {name: ([], []) for name in [*solvers, "scipy CSR loop"]}
     product = []
     outputs = {}
-    for _ in range(repeats + 1):  # the first round compiles and warms caches; not counted
+    for round_ in range(repeats + 1):  # round 0 compiles and warms caches; not counted
         for name in solvers:
+            if name.startswith("torch") and round_ > torch_repeats:
+                continue
             tf, tb, x, g = run_solver(name)
             times[name][0].append(tf)
             times[name][1].append(tb)
@@ -156,23 +165,31 @@ def bench_point(network, w, batch, steps, repeats, seed=0):
         outputs["scipy CSR loop"] = (x, g)
         product.append(timed(lambda: scipy_product(a, b_t, steps))[0])
 
-    def ms(values):
-        return 1e3 * min(values[1:]) / steps
+    def ms(values, clock):
+        return 1e3 * min(v[clock] for v in values[1:]) / steps
 
     ref_x, ref_g = outputs["scipy CSR loop"]
     rows = []
-    scipy_f, scipy_b = ms(times["scipy CSR loop"][0]), ms(times["scipy CSR loop"][1])
+    base = {clock: (ms(times["scipy CSR loop"][0], clock), ms(times["scipy CSR loop"][1], clock))
+            for clock in (0, 1)}
     for name, (tf, tb) in times.items():
         x, g = outputs[name]
-        rows.append(dict(method=name, nodes=n, edges=network.n_edges, batch=batch,
-                         forward_ms=ms(tf), backward_ms=ms(tb),
-                         forward_ratio=scipy_f / ms(tf), backward_ratio=scipy_b / ms(tb),
-                         max_diff=max(float(np.abs(x - ref_x).max()),
-                                      float(np.abs(g - ref_g).max()))))
-    rows.append(dict(method="scipy A@x only", nodes=n, edges=network.n_edges, batch=batch,
-                     forward_ms=ms(product), backward_ms=float("nan"),
-                     forward_ratio=scipy_f / ms(product), backward_ratio=float("nan"),
-                     max_diff=float("nan")))
+        row = dict(method=name, nodes=n, edges=network.n_edges, batch=batch,
+                   max_diff=max(float(np.abs(x - ref_x).max()), float(np.abs(g - ref_g).max())))
+        for clock, label in ((0, "wall"), (1, "cpu")):
+            row[f"{label}_forward_ms"] = ms(tf, clock)
+            row[f"{label}_backward_ms"] = ms(tb, clock)
+            row[f"{label}_forward_ratio"] = base[clock][0] / ms(tf, clock)
+            row[f"{label}_backward_ratio"] = base[clock][1] / ms(tb, clock)
+        rows.append(row)
+    row = dict(method="scipy A@x only", nodes=n, edges=network.n_edges, batch=batch,
+               max_diff=float("nan"))
+    for clock, label in ((0, "wall"), (1, "cpu")):
+        row[f"{label}_forward_ms"] = ms(product, clock)
+        row[f"{label}_backward_ms"] = float("nan")
+        row[f"{label}_forward_ratio"] = base[clock][0] / ms(product, clock)
+        row[f"{label}_backward_ratio"] = float("nan")
+    rows.append(row)
     return rows
 
 
@@ -182,21 +199,32 @@ def main(argv=None):
     parser.add_argument("--batches", type=int, nargs="+", default=[3, 32])
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--torch-repeats", type=int, default=2)
+    parser.add_argument("--with-threads", action="store_true",
+                        help="add the 2-thread kernels (slow beyond words on a busy machine)")
     args = parser.parse_args(argv)
 
+    torch.set_num_threads(1)
     print(f"CPU: {cpu_model()}; {os.cpu_count()} CPUs; numba threads "
           f"{numba.get_num_threads()}; torch threads {torch.get_num_threads()}")
     print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    print(f"{'method':18s} {'nodes':>6s} {'edges':>7s} {'batch':>5s} {'fwd ms/step':>11s} "
-          f"{'bwd ms/step':>11s} {'scipy/fwd':>9s} {'scipy/bwd':>9s} {'max|diff|':>9s}")
+    print("ms per step (least over the repeats), wall clock | CPU time; ratio = scipy CSR loop "
+          "/ method (> 1: faster than scipy)")
+    print(f"{'method':18s} {'nodes':>6s} {'edges':>7s} {'batch':>5s} | {'fwd':>8s} {'bwd':>8s} "
+          f"{'x fwd':>6s} {'x bwd':>6s} | {'fwd':>8s} {'bwd':>8s} {'x fwd':>6s} {'x bwd':>6s} | "
+          f"{'max|diff|':>9s}")
     for n_nodes in args.nodes:
         network, w = setup(n_nodes)
         for batch in args.batches:
-            for row in bench_point(network, w, batch, args.steps, args.repeats):
-                print(f"{row['method']:18s} {row['nodes']:6d} {row['edges']:7d} "
-                      f"{row['batch']:5d} {row['forward_ms']:11.4f} {row['backward_ms']:11.4f} "
-                      f"{row['forward_ratio']:9.2f} {row['backward_ratio']:9.2f} "
-                      f"{row['max_diff']:9.1e}", flush=True)
+            for row in bench_point(network, w, batch, args.steps, args.repeats,
+                                   args.torch_repeats, args.with_threads):
+                line = f"{row['method']:18s} {row['nodes']:6d} {row['edges']:7d} {row['batch']:5d}"
+                for label in ("wall", "cpu"):
+                    line += (f" | {row[label + '_forward_ms']:8.4f} "
+                             f"{row[label + '_backward_ms']:8.4f} "
+                             f"{row[label + '_forward_ratio']:6.2f} "
+                             f"{row[label + '_backward_ratio']:6.2f}")
+                print(line + f" | {row['max_diff']:9.1e}", flush=True)
     try:
         layer = numba.threading_layer()
     except ValueError as error:

@@ -80,9 +80,11 @@ def test_kernels_match_a_plain_numpy_loop(batch):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
-def test_node_reordering_leaves_every_result_unchanged(threads):
+def test_node_reordering_leaves_every_result_unchanged(threads, monkeypatch):
     """Reverse Cuthill-McKee order inside the solver: x_ss, dL/dw and dL/db are bitwise
-    those of the network's order, which match an unrolled dense autograd reference."""
+    those of the network's order, which match an unrolled dense autograd reference (also
+    with the threaded kernels, forced on for this small network)."""
+    monkeypatch.setattr(kernels, "PARALLEL_MIN_WORK", 0)
     network = _network(120, 5.0, seed=2)
     solver_given = SteadyStateSolver(network, steps=300, tol=1e-13, backend="numba",
                                      threads=threads)

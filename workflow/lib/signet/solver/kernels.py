@@ -32,8 +32,8 @@ from signet.core.activations import LEAK
 
 ACTIVATION_CODES = {"MML": 0, "leakyReLU": 1, "sigmoid": 2}
 
-# threads pay for their per-step barrier from about this many multiply-adds a step
-# (edges x samples); below it the serial loop is faster, and badly so on a busy machine
+# with ``threads`` > 1, threads are used from this many multiply-adds a step (edges x
+# samples); below it the per-step barrier costs more than the threads save
 PARALLEL_MIN_WORK = 4_000_000
 REGISTER_BATCH = 8  # below this many samples the row sums are kept in registers
 
@@ -209,10 +209,13 @@ def edge_gradient(sources, targets, g, x):
 
 
 def threads_for(n_edges: int, batch: int, threads: int | None = None) -> int:
-    """Threads for one solve: 1 below :data:`PARALLEL_MIN_WORK` multiply-adds per step, else
-    numba's thread count (``threads`` overrides both)."""
-    if threads is not None:
-        return max(1, int(threads))
-    if n_edges * batch < PARALLEL_MIN_WORK:
+    """Threads for one solve: 1 unless ``threads`` > 1 asks for more and a step has at least
+    :data:`PARALLEL_MIN_WORK` multiply-adds.
+
+    Threads are opt-in: on a machine whose cores are busy with other work, a per-step
+    barrier waits for a descheduled thread at every step (measured with numba's OpenMP layer
+    at load 17 on 2 cores: 2000x slower than one thread; docs/performance.md).
+    """
+    if threads is None or threads <= 1 or n_edges * batch < PARALLEL_MIN_WORK:
         return 1
-    return max(1, numba.get_num_threads())
+    return min(int(threads), numba.get_num_threads())

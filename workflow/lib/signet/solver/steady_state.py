@@ -55,9 +55,8 @@ class SteadyStateSolver:
     node_order : order of the nodes inside the numba kernels: ``given`` (the network's) or
         ``rcm`` (reverse Cuthill-McKee of A + A^T, which keeps sources near their targets);
         internal to the solver, results are bitwise the same either way
-    threads : threads of the numba kernels (None: one below
-        :data:`~signet.solver.kernels.PARALLEL_MIN_WORK` multiply-adds a step, else numba's
-        thread count)
+    threads : threads of the numba kernels (None or 1: one; more only from
+        :data:`~signet.solver.kernels.PARALLEL_MIN_WORK` multiply-adds a step)
     """
 
     def __init__(self, network: Network, activation: str = "MML", steps: int = 150,
