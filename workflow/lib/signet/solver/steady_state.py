@@ -126,24 +126,39 @@ class SteadyStateSolver:
             return torch.from_numpy(np.ascontiguousarray(x)), int(used), float(residual)
         return self._forward_torch(weights.detach(), bias.detach())
 
-    def _forward_torch(self, weights, bias, check_every: int = 5):
-        matrix = self._matrix(weights)
-        b = bias.T.contiguous()
-        x = torch.zeros_like(b)
-        f = self.activation.value
-        used, residual = 0, float("nan")
+    def _iterate_torch(self, step, start, check_every: int = 5):
+        """Iterate ``v <- step(v)`` from ``start`` with the numba kernels' stopping rule: the
+        first iterate whose max |change| is below ``tol`` is returned, with its step count.
+
+        Convergence is tracked on the device (a converged iteration stops changing), and the
+        host reads the flag every ``check_every`` steps only, so a GPU is not synchronised at
+        every step while the result is bitwise what a per-step check gives.
+        """
+        v = start
+        device = start.device
+        done = torch.zeros((), dtype=torch.bool, device=device)
+        used = torch.zeros((), dtype=torch.int64, device=device)
+        residual = torch.full((), float("nan"), dtype=start.dtype, device=device)
         for k in range(self.steps):
-            x_next = f(matrix @ x + b)
-            used = k + 1
-            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
-                residual = float((x_next - x).abs().max())
-                x = x_next
-                if residual < self.tol:
+            v_next = step(v)
+            change = (v_next - v).abs().max() if v.numel() else v.new_zeros(())
+            if self.tol > 0:
+                active = ~done
+                v = torch.where(active, v_next, v)
+                used = used + active.to(torch.int64)
+                residual = torch.where(active, change, residual)
+                done = done | (change < self.tol)
+                if (k + 1) % check_every == 0 and bool(done):
                     break
             else:
-                if used == self.steps:
-                    residual = float((x_next - x).abs().max())
-                x = x_next
+                v, used, residual = v_next, used + 1, change
+        return v, int(used), float(residual)
+
+    def _forward_torch(self, weights, bias):
+        matrix = self._matrix(weights)
+        b = bias.T.contiguous()
+        f = self.activation.value
+        x, used, residual = self._iterate_torch(lambda x: f(matrix @ x + b), torch.zeros_like(b))
         return x.T.contiguous(), used, residual
 
     # ---- backward --------------------------------------------------------------------
@@ -165,27 +180,18 @@ class SteadyStateSolver:
                     int(used), float(residual))
         return self._backward_torch(weights.detach(), x, slope, grad_x.detach())
 
-    def _backward_torch(self, weights, x, slope, grad_x, check_every: int = 5):
+    def _backward_torch(self, weights, x, slope, grad_x):
         matrix_t = self._matrix(weights, transpose=True)
         d = slope.T.contiguous()
         G = grad_x.T.contiguous()
-        g = torch.zeros_like(G)
         c = self.clip
-        used, residual = 0, float("nan")
-        for k in range(self.steps):
+
+        def step(g):
             v = d * (matrix_t @ g + G)
-            g_next = torch.where(v > c, torch.tanh(v - c) + c,
-                                 torch.where(v < -c, torch.tanh(v + c) - c, v))
-            used = k + 1
-            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
-                residual = float((g_next - g).abs().max())
-                g = g_next
-                if residual < self.tol:
-                    break
-            else:
-                if used == self.steps:
-                    residual = float((g_next - g).abs().max())
-                g = g_next
+            return torch.where(v > c, torch.tanh(v - c) + c,
+                               torch.where(v < -c, torch.tanh(v + c) - c, v))
+
+        g, used, residual = self._iterate_torch(step, torch.zeros_like(G))
         s = self._structure(weights.device)
         grad_w = (g[s["targets"]] * x.T[s["sources"]]).sum(dim=1)
         return grad_w, g.T.contiguous(), used, residual
