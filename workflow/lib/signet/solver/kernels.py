@@ -60,14 +60,17 @@ def _clip(v, c):
     return v
 
 
-def _make_iteration(update, parallel: bool):
-    """Build ``v_{k+1}[i] = update(base[i] + sum_e w_e v_k[col_e], aux[i], param)`` iterated
-    from v_0 = 0; returns (v, steps used, last max |change|).
+def _make_iteration(backward: bool, parallel: bool):
+    """Build the iteration from v_0 = 0, returning (v, steps used, last max |change|):
+
+        forward   v_{k+1}[i] = f(base[i] + sum_e w_e v_k[col_e])        param = activation code
+        backward  v_{k+1}[i] = clip(aux[i] (base[i] + sum_e w_e v_k[col_e]))   param = clip
 
     The row product is written out here rather than called: numba compiled an inlined row
-    helper about 4x slower at batch 3. ``parallel`` selects ``prange`` over rows and is
-    captured in the closure so that the serial and threaded builds get different disk-cache
-    keys.
+    helper about 4x slower at batch 3. ``parallel`` selects ``prange`` over rows. Both flags
+    are captured in the closure as plain booleans, so each build has its own disk-cache key
+    and that key is the same in every process (a captured dispatcher pickles differently in
+    each process, which made every process compile the kernels again).
     """
 
     def iterate(rowptr, col, weights, base, aux, param, steps, tol):
@@ -139,7 +142,10 @@ def _make_iteration(update, parallel: bool):
                     v_next[i, s] = a0
                 largest = 0.0
                 for s in range(batch):
-                    y = update(v_next[i, s], aux[i, s], param)
+                    if backward:
+                        y = _clip(aux[i, s] * v_next[i, s], param)
+                    else:
+                        y = _value(v_next[i, s], param)
                     d = abs(y - v[i, s])
                     if d > largest:
                         largest = d
@@ -155,20 +161,10 @@ def _make_iteration(update, parallel: bool):
     return njit(parallel=parallel, cache=True)(iterate)
 
 
-@njit(inline="always", cache=True)
-def _forward_update(z, bias, code):
-    return _value(z, code)  # the bias is already in z
-
-
-@njit(inline="always", cache=True)
-def _backward_update(z, slope, clip):
-    return _clip(slope * z, clip)
-
-
-_forward = _make_iteration(_forward_update, parallel=False)
-_backward = _make_iteration(_backward_update, parallel=False)
-_forward_threaded = _make_iteration(_forward_update, parallel=True)
-_backward_threaded = _make_iteration(_backward_update, parallel=True)
+_forward = _make_iteration(backward=False, parallel=False)
+_backward = _make_iteration(backward=True, parallel=False)
+_forward_threaded = _make_iteration(backward=False, parallel=True)
+_backward_threaded = _make_iteration(backward=True, parallel=True)
 
 
 def solve_forward(rowptr, col, weights, bias, code, steps, tol, threaded=False):
