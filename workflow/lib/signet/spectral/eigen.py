@@ -9,6 +9,7 @@ warm, and falls back to ARPACK when it does not converge.
 from __future__ import annotations
 
 from collections import OrderedDict
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,8 @@ import scipy.sparse.linalg
 __all__ = ["Eigen", "leading_eigen_exact", "leading_eigen_arpack", "LeadingEigenTracker"]
 
 DENSE_LIMIT = 600
+
+log = logging.getLogger("signet.spectral")
 
 _blas = None
 
@@ -201,6 +204,9 @@ class LeadingEigenTracker:
         self.last_residual = max(res_r, res_l)
         if self.last_residual > self.fallback_residual:
             self.fallbacks += 1
+            log.debug("eigen tracker restart %d: relative residual %.3g (right %.3g, left "
+                      "%.3g) after %d + %d rounds, Ritz |lambda| %.6g", self.fallbacks,
+                      self.last_residual, res_r, res_l, rounds_r, rounds_l, abs(value))
             return self._restart(T, right, lvectors[:, int(np.argmax(np.abs(lvalues)))],
                                  "fallback")
         return Eigen(complex(value), right, _match_left(value, lvalues, lvectors),
