@@ -8,8 +8,8 @@ warm, and falls back to ARPACK when it does not converge.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
