@@ -144,4 +144,3 @@ def test_keyed_tracker_keeps_one_warm_start_per_condition():
     for key, slope in enumerate(slopes):
         small(scipy.sparse.csr_matrix(slope[:, None] * A), key=key)
     assert list(small.keyed) == [2, 3]
-
