@@ -514,3 +514,27 @@ def test_written_tables_get_the_usual_permissions(tmp_path):
         os.umask(umask)
     for name in ("edges.tsv", "table.tsv"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o644
+
+
+def test_fixture_genome_variant_keeps_every_resource():
+    """Genome variant (``resources: ["*"]``, unknown signs dropped, trimmed as KEGGnet),
+    derived by hand: the KEGGnet edges plus K1->T2 (InnateDB only) and L3->R2 (CellPhoneDB
+    only); every other removal of the KEGGnet derivation still applies."""
+    omnipath, lr, regulons = _inputs()
+    selected = rc.select_interactions(omnipath, lr, regulons, resources=["*"])
+    signaling, _ = cu.apply_curation(selected["signaling"],
+                                     cu.read_curation(DATA / "curation-signaling-fixture.tsv"))
+    ligrec, _ = cu.apply_curation(selected["ligand_receptor"],
+                                  cu.read_curation(DATA / "curation-lr-fixture.tsv"))
+    uniprot = rc.read_uniprot(DATA / "uniprot-fixture.tsv")
+    signaling, ligrec, _ = rc.normalise_edges(signaling, ligrec, uniprot["code"],
+                                              drop_unknown=True)
+    edges, nodes = rc.classify_nodes(signaling, ligrec, selected["regulatory"], names=uniprot)
+    kept, removed = rc.trim_network(edges, nodes.loc[nodes["ligand"], "code"],
+                                    nodes.loc[nodes["TF"], "code"])
+    assert _signed(kept) == {
+        ("L1", "R1", 1), ("L2", "R2", 1), ("L3", "R2", 1), ("R1", "K1", 1), ("R2", "K2", 1),
+        ("K1", "K2", -1), ("K2", "K3", 1), ("K3", "K2", 1), ("K3", "T1", 1), ("K2", "T3", 1),
+        ("K1", "K5", 1), ("K5", "T2", 1), ("K1", "T2", 1)}
+    assert set(removed["node"]) == {"D1", "U1", "X1"}
+    _assert_ligand_to_tf(kept, rc.annotation_table(kept, nodes))

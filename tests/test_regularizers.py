@@ -43,3 +43,27 @@ def test_sign_and_weight_terms_closed_form():
     assert torch.isclose(reg.nonzero_weights(weights),
                          torch.tensor(sum(1 / (w * w + 0.5) for w in [0.5, -0.2, 0.3, -0.4]),
                                       dtype=torch.float64))
+
+
+def test_cache_running_statistics_match_a_full_recomputation():
+    """After many batch updates (values moving up and down, extremes replaced), the cache's
+    running extremes equal torch max/min over the stored states exactly, its sums agree to
+    1e-12, and uniformity matches state_uniformity over all states with the batch live."""
+    generator = torch.Generator().manual_seed(1)
+    states = torch.rand(30, 9, generator=generator, dtype=torch.float64)
+    cache = reg.StateCache(states)
+    for step in range(200):
+        index = torch.randperm(30, generator=generator)[:4]
+        scale = 2.0 if step % 3 == 0 else 0.5  # sometimes shrink the extremes
+        new = scale * torch.rand(4, 9, generator=generator, dtype=torch.float64) - 0.3
+        live = new.clone().requires_grad_(True)
+        fast = cache.uniformity(index, live)
+        reference = reg.state_uniformity(cache.with_live(index, live.detach()))
+        assert torch.allclose(fast.detach(), reference, rtol=1e-11, atol=1e-12)
+        cache.update(index, new)
+        assert torch.equal(cache.largest, cache.states.max(dim=0).values)
+        assert torch.equal(cache.smallest, cache.states.min(dim=0).values)
+        assert torch.equal(cache.states[cache.largest_row, torch.arange(9)], cache.largest)
+        assert torch.allclose(cache.total, cache.states.sum(dim=0), rtol=0, atol=1e-12)
+        assert torch.allclose(cache.total_sq, cache.states.square().sum(dim=0), rtol=0,
+                              atol=1e-12)

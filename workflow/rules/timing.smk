@@ -3,6 +3,7 @@
 
 localrules:
     plot_timing,
+    plot_epoch_timing,
 
 
 rule time_passes:
@@ -41,3 +42,44 @@ rule plot_timing:
         "../../envs/signet.yaml"
     script:
         "../../scripts/plot_timing.py"
+
+
+# Seconds per training epoch and per pass against network size on genome-shaped networks
+# (1 000 to 19 000 nodes). Not part of the default targets (about an hour of CPU at 19 000
+# nodes): ask for results/timing/epoch-figure.png.
+rule time_epochs:
+    output:
+        results_path("timing/epoch-times.tsv"),
+    log:
+        log_path("timing/time_epochs.log"),
+    benchmark:
+        benchmark_path("timing/time_epochs.tsv")
+    params:
+        epochs=config["timing"]["epochs"],
+    threads: config["timing"]["threads"]
+    resources:
+        mem_mb=4000,
+        runtime=240,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/time_epochs.py"
+
+
+rule plot_epoch_timing:
+    input:
+        results_path("timing/epoch-times.tsv"),
+    output:
+        trend=results_path("timing/epoch-trend.tsv"),
+        figure=report(
+            results_path("timing/epoch-figure.png"),
+            caption="../report/epoch-timing.rst",
+            category="Supplementary Figure 5",
+            labels={"figure": "S5 (epochs)", "content": "time per epoch and pass"},
+        ),
+    log:
+        log_path("timing/plot_epoch_timing.log"),
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/plot_epoch_timing.py"

@@ -20,10 +20,14 @@ KO_STRENGTH = -5.0
 
 @torch.no_grad()
 def knockout(model, ligands: pd.DataFrame, nodes="all", strength: float = KO_STRENGTH,
-             chunk_size: int = 4096) -> pd.DataFrame:
+             chunk_size: int = 4096, max_states: int = 2**23) -> pd.DataFrame:
     """Delta TF (knock-out minus control) for every condition x node x TF.
 
-    ``nodes`` is ``"all"`` (every node in turn) or a list of node ids.
+    ``nodes`` is ``"all"`` (every node in turn) or a list of node ids. Knock-outs are solved
+    in batches of at most ``chunk_size`` samples (condition x node pairs) and at most
+    ``max_states`` state values (samples x network nodes; 2^23 float64 values = 64 MiB per
+    state matrix), so memory stays bounded on genome-scale networks. Every tensor lives on
+    the model's device; the deltas are gathered on the CPU.
     """
     network = model.network
     if isinstance(nodes, str) and nodes == "all":
@@ -36,14 +40,16 @@ def knockout(model, ligands: pd.DataFrame, nodes="all", strength: float = KO_STR
     u = model.ligand_tensor(ligands)
     control, _, _ = model(u)
     n_cond, n_nodes = u.shape[0], len(nodes)
-    node_index = torch.as_tensor([network.node_index[n] for n in nodes])
+    device = model.weights.device
+    node_index = torch.as_tensor([network.node_index[n] for n in nodes], device=device)
     deltas = torch.empty(n_nodes, n_cond, len(network.tfs), dtype=model.dtype)
-    per_chunk = max(1, chunk_size // max(1, n_cond))
+    samples = max(1, min(chunk_size, max_states // max(1, network.n_nodes)))
+    per_chunk = max(1, samples // max(1, n_cond))
     for start in range(0, n_nodes, per_chunk):
         chunk = node_index[start:start + per_chunk]
         k = len(chunk)
-        extra = torch.zeros(k, n_cond, network.n_nodes, dtype=model.dtype)
-        extra[torch.arange(k), :, chunk] = strength
+        extra = torch.zeros(k, n_cond, network.n_nodes, dtype=model.dtype, device=device)
+        extra[torch.arange(k, device=device), :, chunk] = strength
         y, _, _ = model(u.repeat(k, 1), extra_bias=extra.reshape(k * n_cond, -1))
         deltas[start:start + k] = (y.reshape(k, n_cond, -1) - control[None]).cpu()
     conditions = np.asarray(ligands.index)

@@ -122,12 +122,25 @@ class SignalingModel(torch.nn.Module):
         return x[:, self.tf_index] * self.projection, x, info
 
     @torch.no_grad()
-    def simulate(self, ligands: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Predicted TF table and full state table for a ligand table (conditions x ligands)."""
+    def simulate(self, ligands: pd.DataFrame, max_states: int = 2**23
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Predicted TF table and full state table for a ligand table (conditions x ligands).
+
+        Conditions are solved in chunks of at most ``max_states`` state values (conditions x
+        nodes), so the solver's working arrays stay bounded on genome-scale networks (the
+        early stop is per chunk; below 2^23 / nodes conditions there is one chunk).
+        """
         u = self.ligand_tensor(ligands)
-        y, x, _ = self(u)
-        tf_table = pd.DataFrame(y.cpu().numpy(), index=ligands.index, columns=self.network.tfs)
-        states = pd.DataFrame(x.cpu().numpy(), index=ligands.index, columns=self.network.nodes)
+        rows = max(1, max_states // max(1, self.network.n_nodes))
+        dtype = np.float32 if self.dtype == torch.float32 else np.float64
+        y = np.empty((u.shape[0], len(self.network.tfs)), dtype=dtype)
+        x = np.empty((u.shape[0], self.network.n_nodes), dtype=dtype)
+        for start in range(0, u.shape[0], rows):
+            y_part, x_part, _ = self(u[start:start + rows])
+            y[start:start + rows] = y_part.cpu().numpy()
+            x[start:start + rows] = x_part.cpu().numpy()
+        tf_table = pd.DataFrame(y, index=ligands.index, columns=self.network.tfs)
+        states = pd.DataFrame(x, index=ligands.index, columns=self.network.nodes)
         return tf_table, states
 
     def ligand_tensor(self, ligands: pd.DataFrame) -> torch.Tensor:

@@ -72,28 +72,63 @@ def state_uniformity(states: torch.Tensor, low: float = 0.01, high: float = 0.99
 
 
 class StateCache:
-    """The last computed (detached) steady state of every training condition."""
+    """The last computed (detached) steady state of every training condition, with per-node
+    running statistics so that a batch costs O(batch x nodes), not O(conditions x nodes).
+
+    Kept up to date on every :meth:`update`: the sum and the sum of squares of each node's
+    states, and each node's largest and smallest state with the row that holds it. A column
+    whose extreme row is replaced by a smaller (larger) value is rescanned, so the extremes
+    are exact; the sums carry rounding from the updates and are recomputed from the states by
+    :meth:`refresh` (the training loop calls it at the start of every epoch, and a restored
+    checkpoint starts from it, so resumed runs stay bitwise equal to uninterrupted ones).
+    """
 
     def __init__(self, states: torch.Tensor):
+        self.load(states)
+
+    def load(self, states: torch.Tensor) -> None:
+        """Replace every state and recompute the statistics."""
         self.states = states.detach().clone()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute the statistics from the states."""
+        states = self.states
+        self.total = states.sum(dim=0)
+        self.total_sq = states.square().sum(dim=0)
+        self.largest, self.largest_row = states.max(dim=0)
+        self.smallest, self.smallest_row = states.min(dim=0)
+
+    def _others_extreme(self, index, value, row, largest: bool):
+        """Per node the largest (smallest) state outside rows ``index``."""
+        hit = torch.isin(row, index)
+        if not bool(hit.any()):
+            return value
+        columns = torch.nonzero(hit).squeeze(1)
+        block = self.states[:, columns].clone()
+        block[index] = float("-inf") if largest else float("inf")
+        rescan = block.max(dim=0).values if largest else block.min(dim=0).values
+        return value.index_put((columns,), rescan)
 
     def uniformity(self, index: torch.Tensor, live: torch.Tensor, low: float = 0.01,
                    high: float = 0.99, max_constraint: float = 50.0) -> torch.Tensor:
         """``state_uniformity(self.with_live(index, live))`` without autograd over the cache.
 
         The other conditions enter through detached sums, sums of squares, minima and
-        maxima, so the graph holds only the batch's rows: same value, same gradient.
+        maxima, so the graph holds only the batch's rows: same value (up to the rounding of
+        the running sums), same gradient.
         """
-        others = self.states.clone()
-        others[index] = 0.0
+        stale = self.states[index]
         n = self.states.shape[0]
-        mean = (others.sum(dim=0) + live.sum(dim=0)) / n
-        second = (others.square().sum(dim=0) + live.square().sum(dim=0)) / n
+        mean = (self.total - stale.sum(dim=0) + live.sum(dim=0)) / n
+        second = (self.total_sq - stale.square().sum(dim=0) + live.square().sum(dim=0)) / n
         var = second - mean.square()
-        others[index] = float("-inf")
-        largest = torch.maximum(others.max(dim=0).values, live.max(dim=0).values)
-        others[index] = float("inf")
-        smallest = torch.minimum(others.min(dim=0).values, live.min(dim=0).values)
+        largest = torch.maximum(
+            self._others_extreme(index, self.largest, self.largest_row, True),
+            live.max(dim=0).values)
+        smallest = torch.minimum(
+            self._others_extreme(index, self.smallest, self.smallest_row, False),
+            live.min(dim=0).values)
         return _uniformity(mean, var, smallest, largest, low, high, max_constraint)
 
     def with_live(self, index: torch.Tensor, live: torch.Tensor) -> torch.Tensor:
@@ -101,4 +136,25 @@ class StateCache:
         return self.states.index_put((index,), live)
 
     def update(self, index: torch.Tensor, live: torch.Tensor) -> None:
-        self.states[index] = live.detach()
+        """Store the batch's states (rows ``index``) and update the statistics."""
+        new = live.detach()
+        old = self.states[index]
+        self.total += new.sum(dim=0) - old.sum(dim=0)
+        self.total_sq += new.square().sum(dim=0) - old.square().sum(dim=0)
+        self.states[index] = new
+        for largest in (True, False):
+            value = self.largest if largest else self.smallest
+            row = self.largest_row if largest else self.smallest_row
+            candidate, at = new.max(dim=0) if largest else new.min(dim=0)
+            at = index[at]
+            replaced = torch.isin(row, index)
+            take = candidate >= value if largest else candidate <= value
+            value.copy_(torch.where(take, candidate, value))
+            row.copy_(torch.where(take, at, row))
+            lost = replaced & ~take  # the extreme row got a worse value: rescan the column
+            if bool(lost.any()):
+                columns = torch.nonzero(lost).squeeze(1)
+                block = self.states[:, columns]
+                rescan, rescan_row = block.max(dim=0) if largest else block.min(dim=0)
+                value.index_put_((columns,), rescan)
+                row.index_put_((columns,), rescan_row)

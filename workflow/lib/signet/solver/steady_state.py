@@ -52,19 +52,30 @@ class SteadyStateSolver:
     tol : early stop on max |change| (0 disables it)
     clip : threshold of the tanh gradient clipping
     backend : ``auto``, ``numba`` (CPU) or ``torch``
+    node_order : order of the nodes inside the numba kernels: ``given`` (the network's) or
+        ``rcm`` (reverse Cuthill-McKee of A + A^T, which keeps sources near their targets);
+        internal to the solver, results are bitwise the same either way
+    threads : threads of the numba kernels (None or 1: one; more only from
+        :data:`~signet.solver.kernels.PARALLEL_MIN_WORK` multiply-adds a step)
     """
 
     def __init__(self, network: Network, activation: str = "MML", steps: int = 150,
-                 tol: float = 1e-6, clip: float = 1.0, backend: str = "auto"):
+                 tol: float = 1e-6, clip: float = 1.0, backend: str = "auto",
+                 node_order: str = "given", threads: int | None = None):
         if backend not in ("auto", "numba", "torch"):
             raise ValueError(f"backend must be auto, numba or torch, not {backend!r}")
+        if node_order not in ("given", "rcm"):
+            raise ValueError(f"node_order must be given or rcm, not {node_order!r}")
         self.activation = get_activation(activation)
         self.activation_code = _kernels.ACTIVATION_CODES[activation]
         self.steps = int(steps)
         self.tol = float(tol)
         self.clip = float(clip)
         self.backend = backend
+        self.node_order = node_order
+        self.threads = threads
         self.n_nodes = network.n_nodes
+        self.n_edges = network.n_edges
         rowptr, col = network.csr()
         t_rowptr, t_col, t_slot = network.csr_transposed()
         index = np.int32 if network.n_edges < 2**31 - 1 else np.int64
@@ -72,7 +83,7 @@ class SteadyStateSolver:
         self.np = dict(rowptr=rowptr, col=col, t_rowptr=t_rowptr, t_col=t_col, t_slot=t_slot,
                        sources=network.sources.copy(), targets=network.targets.copy())
         self._torch_cache: dict = {}
-        self._kernels = _kernels.kernels(self.n_nodes)
+        self._cpu = _cpu_structure(network, node_order)
 
     # ---- structure on a device --------------------------------------------------------
     def _structure(self, device):
@@ -102,32 +113,52 @@ class SteadyStateSolver:
     def forward(self, weights: torch.Tensor, bias: torch.Tensor):
         """Solve for x_ss (samples x nodes) with bias (samples x nodes); no autograd."""
         if self.use_numba(weights):
+            c = self._cpu
             w = weights.detach().numpy()
-            b = np.ascontiguousarray(bias.detach().numpy().T)
-            x, used, residual = self._kernels[0](
-                self.np["rowptr"], self.np["col"], w, b, self.activation_code, self.steps,
-                self.tol)
-            return torch.from_numpy(np.ascontiguousarray(x.T)), int(used), float(residual)
+            b = bias.detach().numpy()
+            b = np.ascontiguousarray(b.T if c.order is None else b[:, c.order].T)
+            w = w if c.order is None else w[c.slot]
+            threads = _kernels.threads_for(self.n_edges, b.shape[1], self.threads)
+            x, used, residual = _kernels.solve_forward(
+                c.rowptr, c.col, w, b, self.activation_code, self.steps, self.tol,
+                threaded=threads > 1)
+            x = x.T if c.order is None else x[c.rank].T
+            return torch.from_numpy(np.ascontiguousarray(x)), int(used), float(residual)
         return self._forward_torch(weights.detach(), bias.detach())
 
-    def _forward_torch(self, weights, bias, check_every: int = 5):
-        matrix = self._matrix(weights)
-        b = bias.T.contiguous()
-        x = torch.zeros_like(b)
-        f = self.activation.value
-        used, residual = 0, float("nan")
+    def _iterate_torch(self, step, start, check_every: int = 5):
+        """Iterate ``v <- step(v)`` from ``start`` with the numba kernels' stopping rule: the
+        first iterate whose max |change| is below ``tol`` is returned, with its step count.
+
+        Convergence is tracked on the device (a converged iteration stops changing), and the
+        host reads the flag every ``check_every`` steps only, so a GPU is not synchronised at
+        every step while the result is bitwise what a per-step check gives.
+        """
+        v = start
+        device = start.device
+        done = torch.zeros((), dtype=torch.bool, device=device)
+        used = torch.zeros((), dtype=torch.int64, device=device)
+        residual = torch.full((), float("nan"), dtype=start.dtype, device=device)
         for k in range(self.steps):
-            x_next = f(matrix @ x + b)
-            used = k + 1
-            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
-                residual = float((x_next - x).abs().max())
-                x = x_next
-                if residual < self.tol:
+            v_next = step(v)
+            change = (v_next - v).abs().max() if v.numel() else v.new_zeros(())
+            if self.tol > 0:
+                active = ~done
+                v = torch.where(active, v_next, v)
+                used = used + active.to(torch.int64)
+                residual = torch.where(active, change, residual)
+                done = done | (change < self.tol)
+                if (k + 1) % check_every == 0 and bool(done):
                     break
             else:
-                if used == self.steps:
-                    residual = float((x_next - x).abs().max())
-                x = x_next
+                v, used, residual = v_next, used + 1, change
+        return v, int(used), float(residual)
+
+    def _forward_torch(self, weights, bias):
+        matrix = self._matrix(weights)
+        b = bias.T.contiguous()
+        f = self.activation.value
+        x, used, residual = self._iterate_torch(lambda x: f(matrix @ x + b), torch.zeros_like(b))
         return x.T.contiguous(), used, residual
 
     # ---- backward --------------------------------------------------------------------
@@ -135,42 +166,88 @@ class SteadyStateSolver:
         """Return (dL/dweights, dL/dbias, steps, residual) from x_ss and dL/dx_ss."""
         slope = self.activation.slope_from_output(x)
         if self.use_numba(weights):
+            c = self._cpu
             w = weights.detach().numpy()
-            slope_t = np.ascontiguousarray(slope.numpy().T)
-            grad_t = np.ascontiguousarray(grad_x.detach().numpy().T)
-            x_t = np.ascontiguousarray(x.numpy().T)
-            g, used, residual = self._kernels[1](
-                self.np["t_rowptr"], self.np["t_col"], w[self.np["t_slot"]], slope_t, grad_t,
-                self.steps, self.tol, self.clip)
-            grad_w = self._kernels[2](self.np["sources"], self.np["targets"], g, x_t)
-            return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g.T)),
+            slope_t, grad_t, x_t = (c.to_kernel(a) for a in (slope.numpy(),
+                                                             grad_x.detach().numpy(), x.numpy()))
+            threads = _kernels.threads_for(self.n_edges, grad_t.shape[1], self.threads)
+            g, used, residual = _kernels.solve_backward(
+                c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, self.tol,
+                self.clip, threaded=threads > 1)
+            grad_w = _kernels.edge_gradient(c.sources, c.targets, g, x_t)
+            g = g.T if c.order is None else g[c.rank].T
+            return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g)),
                     int(used), float(residual))
         return self._backward_torch(weights.detach(), x, slope, grad_x.detach())
 
-    def _backward_torch(self, weights, x, slope, grad_x, check_every: int = 5):
+    def _backward_torch(self, weights, x, slope, grad_x):
         matrix_t = self._matrix(weights, transpose=True)
         d = slope.T.contiguous()
         G = grad_x.T.contiguous()
-        g = torch.zeros_like(G)
         c = self.clip
-        used, residual = 0, float("nan")
-        for k in range(self.steps):
+
+        def step(g):
             v = d * (matrix_t @ g + G)
-            g_next = torch.where(v > c, torch.tanh(v - c) + c,
-                                 torch.where(v < -c, torch.tanh(v + c) - c, v))
-            used = k + 1
-            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
-                residual = float((g_next - g).abs().max())
-                g = g_next
-                if residual < self.tol:
-                    break
-            else:
-                if used == self.steps:
-                    residual = float((g_next - g).abs().max())
-                g = g_next
+            return torch.where(v > c, torch.tanh(v - c) + c,
+                               torch.where(v < -c, torch.tanh(v + c) - c, v))
+
+        g, used, residual = self._iterate_torch(step, torch.zeros_like(G))
         s = self._structure(weights.device)
         grad_w = (g[s["targets"]] * x.T[s["sources"]]).sum(dim=1)
         return grad_w, g.T.contiguous(), used, residual
+
+
+class _CpuStructure:
+    """The CSR structure the numba kernels run on, in the solver's internal node order.
+
+    With ``order`` (a permutation: internal row k is node ``order[k]``), rows and columns are
+    renumbered but every row keeps its edges in the given network's order, so each sum adds
+    the same terms in the same order and results are bitwise those of the given order. The
+    permutation never leaves the solver: inputs and outputs are in network order.
+    """
+
+    def __init__(self, network: Network, order: np.ndarray | None):
+        n = network.n_nodes
+        sources, targets = network.sources, network.targets
+        self.order = order
+        if order is None:
+            rank = np.arange(n)
+        else:
+            rank = np.empty(n, dtype=np.int64)
+            rank[order] = np.arange(n)
+        self.rank = None if order is None else rank
+        index = np.uint32 if network.n_edges < 2**32 - 1 else np.uint64
+        src, tgt = rank[sources], rank[targets]
+        # CSR by (internal target), keeping slot order inside a row (stable sort)
+        self.slot = np.argsort(tgt, kind="stable")
+        self.rowptr = np.concatenate([[0], np.cumsum(np.bincount(tgt, minlength=n))]).astype(index)
+        self.col = src[self.slot].astype(index)
+        # transposed CSR: rows = internal source, inside a row the given network's order
+        # (ascending given target), as in Network.csr_transposed
+        given = np.lexsort((targets, sources))
+        self.t_slot = given[np.argsort(src[given], kind="stable")]
+        self.t_rowptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))]).astype(index)
+        self.t_col = tgt[self.t_slot].astype(index)
+        self.sources = src.astype(index)
+        self.targets = tgt.astype(index)
+
+    def to_kernel(self, states: np.ndarray) -> np.ndarray:
+        """(samples x nodes) in network order -> (nodes x samples) in internal order."""
+        return np.ascontiguousarray(states.T if self.order is None else states[:, self.order].T)
+
+
+def _cpu_structure(network: Network, node_order: str) -> _CpuStructure:
+    """Kernel structure in the given order, or in reverse Cuthill-McKee order of A + A^T."""
+    if node_order == "given":
+        return _CpuStructure(network, None)
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import reverse_cuthill_mckee
+
+    n = network.n_nodes
+    ones = np.ones(network.n_edges)
+    a = sp.csr_matrix((ones, (network.targets, network.sources)), shape=(n, n))
+    order = reverse_cuthill_mckee((a + a.T).tocsr(), symmetric_mode=True)
+    return _CpuStructure(network, np.asarray(order, dtype=np.int64))
 
 
 class _SteadyState(torch.autograd.Function):

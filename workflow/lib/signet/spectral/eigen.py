@@ -8,6 +8,7 @@ warm, and falls back to ARPACK when it does not converge.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -19,6 +20,21 @@ import scipy.sparse.linalg
 __all__ = ["Eigen", "leading_eigen_exact", "leading_eigen_arpack", "LeadingEigenTracker"]
 
 DENSE_LIMIT = 600
+
+log = logging.getLogger("signet.spectral")
+
+_blas = None
+
+
+def _one_blas_thread():
+    """A context that runs BLAS/LAPACK on one thread. The tracker's dense algebra is on n x 16
+    blocks, far too small for threads: with two OpenBLAS threads on a busy 2-core machine a
+    tracker call took 0.2-1.7 CPU s instead of 7 ms (1000 nodes), the threads spinning."""
+    global _blas
+    if _blas is None:
+        from threadpoolctl import ThreadpoolController
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
 
 
 @dataclass
@@ -171,7 +187,8 @@ class LeadingEigenTracker:
             return leading_eigen_exact(T)
         if key is not None and key in self.keyed and self.keyed[key][0].shape[0] == n:
             self.right_basis, self.left_basis = self.keyed[key]
-        eigen = self._solve(T, T_transposed, n)
+        with _one_blas_thread():
+            eigen = self._solve(T, T_transposed, n)
         self._remember(key)
         return eigen
 
@@ -187,6 +204,9 @@ class LeadingEigenTracker:
         self.last_residual = max(res_r, res_l)
         if self.last_residual > self.fallback_residual:
             self.fallbacks += 1
+            log.debug("eigen tracker restart %d: relative residual %.3g (right %.3g, left "
+                      "%.3g) after %d + %d rounds, Ritz |lambda| %.6g", self.fallbacks,
+                      self.last_residual, res_r, res_l, rounds_r, rounds_l, abs(value))
             return self._restart(T, right, lvectors[:, int(np.argmax(np.abs(lvalues)))],
                                  "fallback")
         return Eigen(complex(value), right, _match_left(value, lvalues, lvectors),

@@ -75,7 +75,7 @@ def restore(path, run, model) -> None:
     model.load_state_dict(ckpt["model"])
     run.optimizer.load_state_dict(ckpt["optimizer"])
     run.generator.set_state(ckpt["generator"])
-    run.cache.states = ckpt["state_cache"].to(device=device, dtype=model.dtype)
+    run.cache.load(ckpt["state_cache"].to(device=device, dtype=model.dtype))
     _restore_eigen(run.spectral_term.tracker, ckpt["eigen"])
     run.batch_counter = int(ckpt["batch_counter"])
     run.validation = [tuple(pair) for pair in ckpt["validation"]]

@@ -201,6 +201,7 @@ def _run_epoch(model, recipe: Recipe, run: LoopState, u, y, y_cols) -> dict:
     lr = learning_rate(epoch, recipe)
     for group in run.optimizer.param_groups:
         group["lr"] = lr
+    run.cache.refresh()  # running sums start each epoch from the states themselves
     tracker = run.spectral_term.tracker
     fallbacks_before = tracker.fallbacks
     order = torch.randperm(u.shape[0], generator=run.generator).to(u.device)

@@ -79,8 +79,11 @@ def filter_resources(edges: pd.DataFrame, resources, *, path=None,
     """Keep edges whose ``sources`` (``;``-separated) name one of ``resources`` exactly.
 
     ``KEGG`` matches the token ``KEGG`` only, not ``KEGG-MEDICUS`` (a different resource).
+    ``*`` keeps every edge (the genome-scale build: all resources).
     """
     wanted = set(resources)
+    if "*" in wanted:
+        return edges.reset_index(drop=True)
     keep = edges["sources"].map(lambda s: bool(tokens(s) & wanted)).to_numpy(dtype=bool)
     if not keep.any():
         raise nothing_left(path, what, f"keeping those that cite {', '.join(sorted(wanted))}")

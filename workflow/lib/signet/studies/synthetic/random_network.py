@@ -13,7 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["random_network"]
+__all__ = ["random_network", "signaling_network", "GENOME_PROPORTIONS"]
+
+# ligand, receptor and TF shares of a genome-scale signaling network: of the order of the
+# intercell (ligand, receptor) and TF annotations of a human OmniPath network; approximate,
+# chosen here, not counted from OmniPath
+GENOME_PROPORTIONS = {"ligands": 0.05, "receptors": 0.05, "tfs": 0.08}
 
 
 def _ids(prefix: str, count: int, width: int) -> list[str]:
@@ -103,3 +108,17 @@ def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, *, n_ligands
         "ligand": [n in set(ligands) for n in every],
     })
     return model, annotation
+
+
+def signaling_network(n_nodes: int = 19_000, edges_per_node: float = 10.0, *, seed: int = 0,
+                      feedback_fraction: float = 0.2, inhibitory_fraction: float = 0.2):
+    """A genome-scale signaling-shaped network: :func:`random_network` with
+    :data:`GENOME_PROPORTIONS` of ligands, receptors and TFs, ``edges_per_node`` mean
+    in-degree and ``feedback_fraction`` of the internal edges closing loops."""
+    share = GENOME_PROPORTIONS
+    return random_network(n_nodes, edges_per_node,
+                          n_ligands=max(1, round(share["ligands"] * n_nodes)),
+                          n_receptors=max(1, round(share["receptors"] * n_nodes)),
+                          n_tfs=max(1, round(share["tfs"] * n_nodes)),
+                          inhibitory_fraction=inhibitory_fraction,
+                          feedback_fraction=feedback_fraction, seed=seed)

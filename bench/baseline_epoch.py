@@ -1,0 +1,175 @@
+"""signet's paper-recipe epoch against a baseline written in the original code's style,
+measured in one process on the same data.
+
+    OPENBLAS_NUM_THREADS=1 PYTHONPATH=workflow/lib python bench/baseline_epoch.py \\
+        --network ../shared/data/paper-reference/networks/KEGGnet-Model.tsv \\
+        --annotation ../shared/data/paper-reference/networks/KEGGnet-Annotation.tsv
+
+The original code is not in the repository. The baseline here does what it does, per batch
+of the paper recipe (batch 5, 150 steps, no early stop):
+
+* forward: x <- MML(A x + b) with a ``scipy.sparse.csr_matrix`` product, every step;
+* backward: the implicit gradient g <- clip(D (A^T g + G)) with scipy products, every step;
+* spectral term: two ARPACK ``eigs`` calls a batch (right and left leading eigenvectors of
+  T = diag(f') A at one sample);
+* state uniformity: autograd over the whole state cache (all conditions x nodes) with the
+  batch's rows live;
+* the other loss terms and Adam in torch, as signet.
+
+Both run the paper recipe's epochs on 400 conditions with 5 ligands each (a random reference
+model's outputs); the ratio baseline / signet of the median epoch (first epoch not counted)
+is printed with both wall and CPU seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import time
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+import torch
+from signet.core import regularizers as reg
+from signet.core.network import Network
+from signet.spectral import spectral_barrier
+from signet.spectral.eigen import Eigen, _match_left
+from signet.spectral.radius import rho_edge_gradient
+from signet.studies.synthetic.conditions import training_conditions
+from signet.training import PRESETS, learning_rate, model_from_recipe, train
+
+LEAK = 0.01
+
+
+def mml(z):
+    y = z.copy()
+    y[z < 0] *= LEAK
+    high = z > 0.5
+    y[high] = 1.0 - 0.25 / z[high]
+    return y
+
+
+def mml_slope(y):
+    return np.where(y <= 0.0, LEAK, np.where(y <= 0.5, 1.0, 4.0 * (1.0 - y) ** 2))
+
+
+def clip(v, c=1.0):
+    return np.where(v > c, np.tanh(v - c) + c, np.where(v < -c, np.tanh(v + c) - c, v))
+
+
+def baseline_epochs(model, u, y, recipe, epochs, seed=0):
+    """Train ``model`` (its parameters) the baseline way; returns per-epoch (wall, cpu)."""
+    net = model.network
+    n = net.n_nodes
+    rows, cols = np.asarray(net.targets), np.asarray(net.sources)
+    generator = torch.Generator().manual_seed(seed)
+    params = [model.weights, model.bias]
+    optimizer = torch.optim.Adam(params, lr=recipe.lr_min)
+    with torch.no_grad():
+        _, x_all, _ = model(u)
+    cache = x_all.detach().clone()
+    times = []
+    for epoch in range(epochs):
+        w0, c0 = time.perf_counter(), time.process_time()
+        lr = learning_rate(epoch, recipe)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        order = torch.randperm(u.shape[0], generator=generator)
+        for start in range(0, u.shape[0], recipe.batch_size):
+            index = order[start:start + recipe.batch_size]
+            w = model.weights.detach().numpy()
+            A = sp.csr_matrix((w, (rows, cols)), shape=(n, n))
+            At = A.T.tocsr()
+            noise = recipe.noise * lr * torch.randn(len(index), n, generator=generator,
+                                                    dtype=torch.float64)
+            b = (model.bias + model.input_bias(u[index]) + noise).detach().numpy().T.copy()
+            x = np.zeros_like(b)
+            for _ in range(recipe.steps):
+                x = mml(A @ x + b)
+            # loss on the states with autograd: fit, and uniformity over the whole cache
+            xt = torch.from_numpy(x.T.copy()).requires_grad_(True)
+            y_hat = xt[:, model.tf_index] * model.projection.detach()
+            fit = torch.mean((y_hat - y[index]).square())
+            full = cache.index_put((index,), xt)
+            uniform = reg.state_uniformity(full, recipe.uniform_low, recipe.uniform_high,
+                                           recipe.uniform_max_constraint)
+            (recipe.fit * fit + recipe.uniformity * uniform).backward()
+            G = xt.grad.numpy().T.copy()
+            D = mml_slope(x)
+            g = np.zeros_like(G)
+            for _ in range(recipe.steps):
+                g = clip(D * (At @ g + G))
+            grad_w = np.einsum("es,es->e", g[rows], x[cols])
+            grad_b = g.sum(axis=1)
+            # spectral term: ARPACK twice (right and left eigenvectors) at one sample
+            pick = int(torch.randint(len(index), (1,), generator=generator))
+            slope = mml_slope(x[:, pick])
+            T = sp.csr_matrix((w * slope[rows], (rows, cols)), shape=(n, n))
+            values, right = spla.eigs(T, k=1, which="LM")
+            lvalues, left = spla.eigs(T.T.tocsr(), k=3, which="LM")
+            eigen = Eigen(complex(values[0]), right[:, 0],
+                          _match_left(complex(values[0]), lvalues, left))
+            rho = torch.tensor(eigen.rho, requires_grad=True)
+            spectral_barrier(rho, recipe.spectral_k, recipe.rho_target,
+                             recipe.spectral_form).backward()
+            grad_w = grad_w + float(rho.grad) * recipe.spectral * \
+                rho_edge_gradient(eigen, cols, rows) * slope[rows]
+            optimizer.zero_grad()
+            regular = (recipe.sign * reg.sign_violation(model.weights, model.signs)
+                       + recipe.ligand_bias * reg.ligand_bias(model.bias, model.ligand_index)
+                       + recipe.l2 * reg.l2(model.weights, model.bias)
+                       + recipe.nonzero * reg.nonzero_weights(model.weights))
+            regular.backward()
+            model.weights.grad += torch.from_numpy(grad_w)
+            model.bias.grad += torch.from_numpy(grad_b)
+            optimizer.step()
+            cache[index] = torch.from_numpy(x.T.copy())
+        times.append((time.perf_counter() - w0, time.process_time() - c0))
+    return times
+
+
+def cpu_model() -> str:
+    out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    return next((line.split(":", 1)[1].strip() for line in out.splitlines()
+                 if line.startswith("Model name")), "unknown")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--network", required=True)
+    parser.add_argument("--annotation", required=True)
+    parser.add_argument("--samples", type=int, default=400)
+    parser.add_argument("--epochs", type=int, default=4)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    print(f"CPU: {cpu_model()}; load average {os.getloadavg()}")
+    network = Network.from_files(args.network, args.annotation)
+    recipe = PRESETS["paper"].replace(epochs=args.epochs, checkpoint_every=0)
+    reference = model_from_recipe(network, recipe, seed=1000)
+    ligands = training_conditions(network.ligands, args.samples, 5, seed=0)
+    tfs, _ = reference.simulate(ligands)
+
+    model = model_from_recipe(network, recipe, seed=0)
+    stamps = [(time.perf_counter(), time.process_time())]
+    train(model, ligands, tfs, recipe, seed=0, progress=False,
+          callback=lambda e, r: stamps.append((time.perf_counter(), time.process_time())))
+    signet_times = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(stamps, stamps[1:])]
+
+    model = model_from_recipe(network, recipe, seed=0)
+    u = model.ligand_tensor(ligands)
+    y = torch.as_tensor(tfs.loc[ligands.index, network.tfs].to_numpy(np.float64))
+    base_times = baseline_epochs(model, u, y, recipe, args.epochs)
+
+    for label, k in (("wall", 0), ("CPU", 1)):
+        s = statistics.median(t[k] for t in signet_times[1:])
+        b = statistics.median(t[k] for t in base_times[1:])
+        print(f"{label}: signet {s:.3f} s an epoch, baseline {b:.3f} s; baseline / signet "
+              f"= {b / s:.2f}")
+    print(f"load average at the end {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
