@@ -3,9 +3,12 @@
 Forward:  x_0 = 0,  x_{k+1} = f(A x_k + b_total),  for at most ``steps`` steps, stopping early
           when max |x_{k+1} - x_k| < ``tol`` (tol = 0 runs every step).
 Backward: with D = f'(z_ss) (computed from the output, ``slope_from_output(x_ss)``) and
-          G = dL/dx_ss, iterate g_0 = 0, g_{k+1} = clip(D (A^T g_k + G)) with the same step cap
-          and tolerance; clip is identity inside [-c, c] and tanh(g - c) + c above,
-          tanh(g + c) - c below. At convergence g = (I - D A^T)^{-1} D G and
+          G = dL/dx_ss, iterate g_0 = 0, g_{k+1} = clip(D (A^T g_k + G)) with the same step cap;
+          clip is identity inside [-c, c] and tanh(g - c) + c above, tanh(g + c) - c below.
+          The backward stop is relative: max |g_{k+1} - g_k| < tol * max |g_1|, where
+          g_1 = clip(D G) is the first iterate (the scale of the answer). An absolute stop
+          (max |change| < tol) ends after a step or two when |G| is small (the fit term's
+          gradient late in training is ~1e-6 per entry) and left a 5 % gradient error there. At convergence g = (I - D A^T)^{-1} D G and
             dL/db_total = g,      dL/dw_(i<-j) = sum_s g[s, i] x_ss[s, j].
 Only x_ss is saved for the backward pass: memory is O(samples x nodes), independent of the
 number of steps.
@@ -16,6 +19,7 @@ sparse CSR products, any device, used on CUDA). ``auto`` picks numba on CPU.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -49,7 +53,8 @@ class SteadyStateSolver:
     network : the :class:`~signet.network.Network` (edge slots fix the weight order)
     activation : ``MML``, ``leakyReLU`` or ``sigmoid``
     steps : step cap of the forward and the backward iteration
-    tol : early stop on max |change| (0 disables it)
+    tol : early stop on max |change| (0 disables it); absolute in the forward pass, relative
+          to max |g_1| = max |clip(D G)| in the backward pass (:meth:`backward_tolerance`)
     clip : threshold of the tanh gradient clipping
     backend : ``auto``, ``numba`` (CPU) or ``torch``
     """
@@ -131,9 +136,24 @@ class SteadyStateSolver:
         return x.T.contiguous(), used, residual
 
     # ---- backward --------------------------------------------------------------------
+    def backward_tolerance(self, slope: torch.Tensor, grad_x: torch.Tensor) -> float:
+        """The backward stop's absolute threshold: ``tol * max |clip(D G)|``.
+
+        g_1 = clip(D G) is the first iterate from g_0 = 0, so the stop is relative to the
+        size of the answer whatever the scale of G. 0 when ``tol`` is 0 (run every step);
+        a zero G gives a threshold of 1e-300 times ``tol``, so the solve ends after one step.
+        """
+        if self.tol <= 0:
+            return 0.0
+        first = float((slope * grad_x).abs().max()) if grad_x.numel() else 0.0
+        c = self.clip
+        scale = c + math.tanh(first - c) if first > c else first  # |clip| of the largest
+        return self.tol * max(scale, 1e-300)
+
     def backward(self, weights: torch.Tensor, x: torch.Tensor, grad_x: torch.Tensor):
         """Return (dL/dweights, dL/dbias, steps, residual) from x_ss and dL/dx_ss."""
         slope = self.activation.slope_from_output(x)
+        tol = self.backward_tolerance(slope, grad_x.detach())
         if self.use_numba(weights):
             w = weights.detach().numpy()
             slope_t = np.ascontiguousarray(slope.numpy().T)
@@ -141,13 +161,13 @@ class SteadyStateSolver:
             x_t = np.ascontiguousarray(x.numpy().T)
             g, used, residual = self._kernels[1](
                 self.np["t_rowptr"], self.np["t_col"], w[self.np["t_slot"]], slope_t, grad_t,
-                self.steps, self.tol, self.clip)
+                self.steps, tol, self.clip)
             grad_w = self._kernels[2](self.np["sources"], self.np["targets"], g, x_t)
             return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g.T)),
                     int(used), float(residual))
-        return self._backward_torch(weights.detach(), x, slope, grad_x.detach())
+        return self._backward_torch(weights.detach(), x, slope, grad_x.detach(), tol)
 
-    def _backward_torch(self, weights, x, slope, grad_x, check_every: int = 5):
+    def _backward_torch(self, weights, x, slope, grad_x, tol, check_every: int = 5):
         matrix_t = self._matrix(weights, transpose=True)
         d = slope.T.contiguous()
         G = grad_x.T.contiguous()
@@ -159,10 +179,10 @@ class SteadyStateSolver:
             g_next = torch.where(v > c, torch.tanh(v - c) + c,
                                  torch.where(v < -c, torch.tanh(v + c) - c, v))
             used = k + 1
-            if self.tol > 0 and (used % check_every == 0 or used == self.steps):
+            if tol > 0 and (used % check_every == 0 or used == self.steps):
                 residual = float((g_next - g).abs().max())
                 g = g_next
-                if residual < self.tol:
+                if residual < tol:
                     break
             else:
                 if used == self.steps:
