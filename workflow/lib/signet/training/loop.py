@@ -182,7 +182,8 @@ def _start(model, u, recipe: Recipe, seed: int, output_dir, resume: bool) -> Loo
                     generator=torch.Generator().manual_seed(seed),
                     cache=reg.StateCache(x_all),
                     spectral_term=SpectralTerm(model.network, method=recipe.spectral_method,
-                                               iterations=recipe.spectral_iterations))
+                                               iterations=recipe.spectral_iterations,
+                                               fallback_residual=recipe.spectral_residual))
     if resume:
         path = None if output_dir is None else output_dir / "model.pt"
         if path is None or not path.exists():
