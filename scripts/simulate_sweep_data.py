@@ -10,7 +10,7 @@ import logging
 from signet.core.network import Network
 from signet.io import write_conditions
 from signet.rule_script import run
-from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
+from signet.studies.synthetic.conditions import simulate_training_data, validation_conditions
 from signet.studies.synthetic.reference_model import load_reference_model
 from signet.training import Recipe
 
@@ -27,12 +27,11 @@ def main(smk):
     write_conditions(tfs, smk.output.tfs)
     recipe = Recipe.load(smk.params.recipe)
     validation = smk.params.validation
-    count = max(int(validation["min_conditions"]),
-                round((recipe.validation_fraction or 0.1) * point["samples"]))
-    seed = int(validation["seed"]) * 1_000_003 + point["samples"] * 101 + \
-        point["ligands"] * 11 + point["seed"]
-    val_ligands = random_conditions(network.ligands, count, point["ligands"], seed=seed,
-                                    prefix="validation")
+    val_ligands = validation_conditions(
+        network.ligands, point["samples"], point["ligands"], point["seed"],
+        validation_seed=validation["seed"], fraction=recipe.validation_fraction or 0.1,
+        min_conditions=validation["min_conditions"])
+    count = len(val_ligands)
     val_tfs, _ = reference.simulate(val_ligands)
     write_conditions(val_ligands, smk.output.validation_ligands)
     write_conditions(val_tfs, smk.output.validation_tfs)
