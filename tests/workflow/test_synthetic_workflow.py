@@ -29,7 +29,8 @@ def test_sweep_paramspace_expands_to_the_configured_points(workdir):
     assert re.search(r"^train_sweep_point\s+8$", text, re.MULTILINE)
     assert re.search(r"^simulate_sweep_data\s+8$", text, re.MULTILINE)
     knockout = text[text.index("rule knockout_synthetic"):]
-    knockout = knockout[:knockout.index("\n\n")]
+    knockout = knockout[knockout.index("input:"):]
+    knockout = knockout[:knockout.index("\n")]
     assert "samples~30_ligands~2_seed~2/parameters.tsv" in knockout
     assert "samples~10_" not in knockout
 
@@ -50,7 +51,9 @@ def test_reference_suite_builds_every_member_and_the_sweep_uses_one(workdir):
     text = result.stdout + result.stderr
     assert re.search(r"^build_reference_model\s+3$", text, re.MULTILINE)
     select = text[text.index("rule select_reference_model"):]
-    assert "results/synthetic/references/spread/parameters.tsv" in select[:select.index("\n\n")]
+    select = select[select.index("input:"):]
+    assert select[:select.index("\n")] == \
+        "input: results/synthetic/references/spread/parameters.tsv"
     overlay.write_text(yaml.safe_dump({"synthetic": {"references": suite,
                                                      "reference_member": "nope"}}))
     result = _snakemake(workdir, "results/synthetic/summary.tsv", "-n", "--configfile",
