@@ -44,7 +44,7 @@ def main(argv=None):
 
     recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
     recipe = recipe.with_overrides(args.set)
-    torch.set_num_threads(recipe.threads)
+    torch.set_num_threads(1)
     network = Network.from_files(args.network, args.annotation)
     ligands = read_conditions(args.ligands, "ligand")
     tfs = read_conditions(args.tfs, "TF")
@@ -76,7 +76,7 @@ def main(argv=None):
               f"{time.process_time() - state['cpu'] - state['eval_cpu']:.1f}\t{r:.4f}\t"
               f"{row['fit']:.4g}\t{row['rho']:.3f}", flush=True)
 
-    with threadpool_limits(recipe.threads):
+    with threadpool_limits(1):
         train(model, ligands, tfs, recipe, seed=args.seed, progress=False, callback=evaluate)
     predicted, states = predict()
     observed = tfs.loc[predicted.index]

@@ -58,7 +58,7 @@ def main(argv=None):
 
     recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, checkpoint_every=0)
     recipe = recipe.with_overrides(args.set)
-    torch.set_num_threads(recipe.threads)
+    torch.set_num_threads(1)
     network = Network.from_files(args.network, args.annotation)
     reference = load_reference_model(network, args.reference, steps=recipe.steps)
     ligands, tfs = simulate_training_data(reference, args.samples, args.ligands, args.seed)
