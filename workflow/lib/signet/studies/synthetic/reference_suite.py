@@ -5,8 +5,9 @@ A member is a :class:`ReferenceSpec` (config ``synthetic.references``, a list of
 It starts either from the paper's objective (``procedure: objective``,
 :func:`signet.studies.synthetic.reference_model.fit_reference_model`), from another member's
 parameters (``base: NAME``), or from random weights (``procedure: random``: magnitudes
-U(0.5, 1.5) with the prior's signs, unknown signs random, biases U(0, 0.1) and 1 on nodes
-with only inhibitory inputs). Then, in this order and only where the spec asks:
+U(0.5, 1.5) with the prior's signs, unknown signs random, scaled to rho(A) = ``rho`` when
+``rho_of: weights``, then every internal node's bias set by bisection so its mean state over
+the check conditions is 0.25, the middle of MML's linear range). Then, in this order and only where the spec asks:
 
 ``saturated``  a constant added to the bias of every internal node so that this share of the
                (node, condition) states is in MML's saturating range (z > 0.5);
@@ -243,7 +244,14 @@ def tune_tf_means(model, u, targets: np.ndarray, rounds: int = 40,
     """Bisection on each TF node's bias, all TFs at once, towards per-TF mean targets over
     the conditions ``u`` (a TF's mean rises with its own bias; TFs that feed other TFs make
     this approximate, hence the check of the result). Returns the means reached."""
-    tf = model.tf_index
+    return tune_node_means(model, u, model.tf_index, targets, rounds, width)
+
+
+@torch.no_grad()
+def tune_node_means(model, u, nodes, targets, rounds: int = 40,
+                    width: float = 4.0) -> np.ndarray:
+    """:func:`tune_tf_means` for any set of node positions."""
+    tf = torch.as_tensor(nodes)
     targets = torch.as_tensor(targets, dtype=model.dtype)
     low = model.bias[tf].detach().clone() - width
     high = model.bias[tf].detach().clone() + width
@@ -275,6 +283,14 @@ def build_reference(model, spec: ReferenceSpec, settings: ReferenceSettings,
         notes["objective_final"] = float(history["loss"].dropna().iloc[-1])
     else:
         initialise_random(model, spec.seed)
+        if spec.rho is not None and spec.rho_of == "weights":
+            with torch.no_grad():
+                model.weights.mul_(spec.rho / spectral_radius(model.network, model.weights))
+        # every internal node's mean state to the middle of MML's linear range (0.25), so
+        # that signals pass instead of dying in the leak or saturating range
+        u0 = _conditions(model, spec.check_conditions, seed=10_000 + spec.seed)
+        internal = internal_index(model.network)
+        tune_node_means(model, u0, internal, np.full(len(internal), 0.25))
     u = _conditions(model, spec.check_conditions, seed=10_000 + spec.seed)
     if spec.saturated is not None:
         notes["saturated_reached"] = saturate(model, u, spec.saturated)
