@@ -24,7 +24,11 @@ from signet.bench import TrainingClock, add_recipe_arguments, recipe_from_argume
 from signet.core.network import Network
 from signet.eval.metrics import pearson
 from signet.rule_script import limit_threads
-from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
+from signet.studies.synthetic.conditions import (
+    random_conditions,
+    simulate_training_data,
+    validation_conditions,
+)
 from signet.studies.synthetic.reference_model import load_reference_model
 from signet.training import model_from_recipe, train
 
@@ -43,6 +47,11 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--test", type=int, default=1000)
     parser.add_argument("--test-seed", type=int, default=3)
+    parser.add_argument("--split", action="store_true",
+                        help="early stopping on a held-out share of the training conditions "
+                             "(the old protocol) instead of a separate validation draw")
+    parser.add_argument("--log", help="write the training log (TSV, with the solver "
+                                       "diagnostics) to this path")
     args = parser.parse_args(argv)
 
     recipe = recipe_from_arguments(args)
@@ -50,6 +59,12 @@ def main(argv=None):
     network = Network.from_files(args.network, args.annotation)
     reference = load_reference_model(network, args.reference, steps=recipe.steps)
     ligands, tfs = simulate_training_data(reference, args.samples, args.ligands, args.seed)
+    validation = None
+    if recipe.validation_fraction > 0 and not args.split:
+        # as the sweep: train on every condition, stop early on a separate draw
+        val_ligands = validation_conditions(network.ligands, args.samples, args.ligands,
+                                            args.seed, fraction=recipe.validation_fraction)
+        validation = (val_ligands, reference.simulate(val_ligands)[0])
     test_ligands = random_conditions(network.ligands, args.test, 5, seed=args.test_seed)
     test_tfs, _ = reference.simulate(test_ligands)
     model = model_from_recipe(network, recipe, seed=args.seed)
@@ -73,12 +88,30 @@ def main(argv=None):
         if args.max_seconds and seconds > args.max_seconds:
             raise Stop
 
+    rows = []
+
+    def record(epoch, row):
+        rows.append(dict(row))
+        evaluate(epoch, row)
+
     try:
         result = train(model, ligands, tfs, recipe, seed=args.seed, progress=False,
-                       callback=evaluate)
+                       callback=record, validation=validation)
         best = result.best_epoch
     except Stop:
         best = None
+    if args.log:
+        import pandas as pd
+        pd.DataFrame(rows).to_csv(args.log, sep="\t", index=False, float_format="%.6g")
+    with torch.no_grad():
+        _, x_model = model.simulate(ligands)
+        _, x_reference = reference.simulate(ligands)
+    for name, x in (("model", x_model), ("reference", x_reference)):
+        values = x.to_numpy()
+        print(f"# {name}: nodes negative (leak range) in every training condition "
+              f"{int((values < 0).all(axis=0).sum())}, in >= half "
+              f"{int(((values < 0).mean(axis=0) >= 0.5).sum())}; share of states with z > 0.5 "
+              f"{float((values > 0.5).mean()):.3f}")
     with torch.no_grad():
         predicted, _ = model.simulate(test_ligands)
     total = clock.seconds()

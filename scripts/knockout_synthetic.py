@@ -1,5 +1,6 @@
-"""Rule knockout_synthetic (Fig. 5f): knock out every internal node (bias -5) in the best
-sweep model and in the reference, over the first training conditions of that point."""
+"""Rule knockout_synthetic (Fig. 5f): knock out every internal node (bias -5) in the model of
+the configured sweep point (synthetic.knockout.point) and in the reference, over the first
+training conditions of that point."""
 
 import logging
 
@@ -17,13 +18,11 @@ log = logging.getLogger("knockout_synthetic")
 def main(smk):
     settings = smk.params.settings
     network = Network.from_files(smk.input.network, smk.input.annotation)
-    metrics = [pd.read_csv(path, sep="\t") for path in smk.input.metrics]
-    best = max(range(len(metrics)), key=lambda i: float(metrics[i]["r"].iloc[0]))
-    point = metrics[best].iloc[0]
-    log.info("best sweep point: %s", point.to_dict())
+    point = pd.read_csv(smk.input.metrics, sep="\t").iloc[0]
+    log.info("knock-out sweep point (config): %s", point.to_dict())
     reference = load_reference_model(network, smk.input.reference, steps=smk.params.steps)
-    model = load_reference_model(network, smk.input.parameters[best], steps=smk.params.steps)
-    ligands = read_conditions(smk.input.ligands[best], "ligand").iloc[:settings["conditions"]]
+    model = load_reference_model(network, smk.input.parameters, steps=smk.params.steps)
+    ligands = read_conditions(smk.input.ligands, "ligand").iloc[:settings["conditions"]]
     nodes = network.internal_nodes
     tables = {}
     for name, which, path in (("reference", reference, smk.output.reference),

@@ -69,8 +69,12 @@ def plot_sweep(sweep: pd.DataFrame, path) -> None:
     """(b) test r against training samples, one line per ligand count, the paper's beside."""
     fig, ax = plt.subplots(figsize=(5.5, 4.5), layout="constrained")
     for ligands, part in sweep.groupby("ligands"):
-        mean = part.groupby("samples")["r"].mean()
-        ax.plot(mean.index, mean.to_numpy(), "o-", label=f"{ligands} ligands (ours)")
+        by_samples = part.groupby("samples")["r"]
+        mean, low, high = by_samples.mean(), by_samples.min(), by_samples.max()
+        line, = ax.plot(mean.index, mean.to_numpy(), "o-",
+                        label=f"{ligands} ligands (ours, mean of {by_samples.size().max()} seeds)")
+        ax.fill_between(mean.index, low.to_numpy(), high.to_numpy(), color=line.get_color(),
+                        alpha=0.2, lw=0)
     if 5 in set(sweep["ligands"]):  # the paper's line is at 5 ligands: only beside ours
         ax.plot(list(PAPER_SWEEP_R), list(PAPER_SWEEP_R.values()), "k*--",
                 label="paper, 5 ligands")

@@ -115,6 +115,18 @@ def test_rank_knockouts_on_hand_made_table():
     assert list(top["node"]) == [RELA]
 
 
+def test_rank_knockouts_by_the_papers_statistic():
+    """|mean delta| over the fold models (hand-computed): N1 |(-0.1 - 0.3)/2| = 0.2,
+    N2 |(0.5 - 0.1)/2| = 0.2, N3 0.05: N2's disagreeing folds no longer put it first (ties
+    by node id)."""
+    ranking = rank_knockouts(KO, tf=RELA, exclude=[RELA], by="abs_mean_delta")
+    assert list(ranking["node"]) == ["N1", "N2", "N3"]
+    np.testing.assert_allclose(ranking["abs_mean_delta"], [0.2, 0.2, 0.05], atol=1e-15)
+    np.testing.assert_allclose(ranking["mean_abs_delta"], [0.2, 0.3, 0.05], atol=1e-15)
+    with pytest.raises(ValueError, match="by must be"):
+        rank_knockouts(KO, tf=RELA, by="median")
+
+
 def test_rank_knockouts_bad_tables():
     with pytest.raises(SignetInputError, match="lacks column"):
         rank_knockouts(KO.drop(columns="delta"), tf=RELA)

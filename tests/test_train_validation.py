@@ -66,3 +66,30 @@ def test_early_stopping_restores_the_best_held_out_epoch():
     with torch.no_grad():
         y_hat, _, _ = model(u_held)
     assert float(torch.mean((y_hat - y_held) ** 2)) == pytest.approx(fits[best], rel=1e-9)
+
+
+def test_separate_validation_draw_trains_on_every_condition():
+    """With ``validation=(ligands, tfs)`` every training condition is trained on (the epoch
+    has ceil(20 / 5) = 4 batches, one forward solve each: the logged forward steps are
+    averaged over 4 batches, checked by counting solves) and the restored model's MSE on the
+    separate draw, recomputed by ``model.simulate``, is the best held-out fit."""
+    network, ligands, tfs = _problem()
+    reference = model_from_recipe(network, PRESETS["paper"], seed=7)
+    val_ligands = training_conditions(network.ligands, 8, 2, seed=5)
+    val_tfs, _ = reference.simulate(val_ligands)
+    recipe = PRESETS["paper"].replace(epochs=12, warmup_epochs=2, steps=60, lr_max=0.05,
+                                      validation_fraction=0.1, validate_every=2, patience=100,
+                                      checkpoint_every=0)
+    model = model_from_recipe(network, recipe, seed=0)
+    solves = []
+    original = model.solver.forward
+    model.solver.forward = lambda *a: solves.append(a[1].shape[0]) or original(*a)
+    result = train(model, ligands, tfs, recipe, progress=False,
+                   validation=(val_ligands, val_tfs))
+    model.solver.forward = original
+    # batches of training (sizes 5, 5, 5, 5 per epoch) and the 8-condition validation solves
+    assert solves.count(5) == 12 * 4 and set(solves) <= {5, 8, 20}
+    fits = [fit for _, fit in result.validation]
+    predicted, _ = model.simulate(val_ligands)
+    mse = float(((predicted[val_tfs.columns] - val_tfs) ** 2).to_numpy().mean())
+    assert mse == pytest.approx(min(fits), rel=1e-9)

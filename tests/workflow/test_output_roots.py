@@ -15,7 +15,7 @@ from wfhelpers import copy_workflow, snakemake
 
 SMALL = {
     "stages": {"figure1": True, "toy": False, "spectral": True, "timing": False,
-               "networks": False, "macrophage": False, "macrophage_model": False,
+               "networks": False, "macrophage": False, "studies": False,
                "synthetic": False},
     "figure1": {
         "mechanisms": ["cooperative_activation"],

@@ -77,7 +77,7 @@ def _manifest(path: Path, tamper: bool = False) -> Path:
 
 def _overlay(workdir: Path, url: str, mirror, manifest: Path) -> str:
     stages = {name: False for name in ("figure1", "toy", "spectral", "timing", "macrophage",
-                                       "macrophage_model", "synthetic")}
+                                       "studies", "synthetic")}
     config = {
         "results_root": "results/release-test",
         "stages": stages | {"networks": True},

@@ -21,7 +21,7 @@ def _path_without_slurm() -> str:
 def test_slurm_profile_without_sbatch_stops_before_any_job(tmp_path):
     (tmp_path / "config").symlink_to(ROOT / "config")
     small = {"stages": {"figure1": True, "toy": False, "spectral": False, "timing": False,
-                        "networks": False, "macrophage": False, "macrophage_model": False,
+                        "networks": False, "macrophage": False, "studies": False,
                         "synthetic": False},
              "figure1": {"mechanisms": ["competitive_inhibition"], "ode": {"grid_points": 6}}}
     (tmp_path / "small.yaml").write_text(yaml.safe_dump(small))

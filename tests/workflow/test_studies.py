@@ -36,7 +36,7 @@ def tiny_config(**changes) -> dict:
 
 @pytest.fixture
 def tiny_workflow(tmp_path):
-    main = copy_workflow(tmp_path, with_shared=False)
+    main = copy_workflow(tmp_path)
     make_tiny_study(main / "tiny")
     return main
 

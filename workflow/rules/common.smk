@@ -461,10 +461,56 @@ def get_synthetic_control_inputs(wildcards):
     return inputs
 
 
+def synthetic_references():
+    """The reference-model suite as {name: spec dict}: config synthetic.references, or one
+    member "paper" (the paper's objective with synthetic.reference.seed) when it is absent."""
+    entries = config["synthetic"].get("references") or [
+        {"name": "paper", "procedure": "objective", "seed": config["synthetic"]["reference"]["seed"]}
+    ]
+    return {entry["name"]: dict(entry) for entry in entries}
+
+
+def synthetic_reference_member():
+    """The member the sweep runs on (synthetic.reference_member, default the first)."""
+    suite = synthetic_references()
+    member = config["synthetic"].get("reference_member") or next(iter(suite))
+    if member not in suite:
+        raise ValueError(f"config error: synthetic.reference_member: {member!r} is not a member "
+                         f"of synthetic.references (known: {', '.join(suite)})")
+    return member
+
+
+def get_reference_base(wildcards):
+    """The base member's parameters when the member starts from another one."""
+    spec = synthetic_references()[wildcards.reference]
+    base = spec.get("base")
+    return {"base": f"{RESULTS}/synthetic/references/{base}/parameters.tsv"} if base else {}
+
+
+def get_synthetic_knockout_point():
+    """The sweep point whose model is knocked out (synthetic.knockout.point, default the
+    controls' point): a config choice, not the point with the best test r."""
+    point = config["synthetic"]["knockout"].get("point") or get_synthetic_control_point()
+    point = {key: int(point[key]) for key in ("samples", "ligands", "seed")}
+    sweep = config["synthetic"]["sweep"]
+    if not (point["samples"] in sweep["samples"] and point["ligands"] in sweep["ligands"]
+            and point["seed"] in sweep["seeds"]):
+        raise ValueError(f"config error: synthetic.knockout.point {point} is not a point of "
+                         f"synthetic.sweep")
+    return point
+
+
+def get_synthetic_knockout_files(name):
+    point = get_synthetic_knockout_point()
+    return (f"{RESULTS}/synthetic/sweep/samples~{point['samples']}_ligands~{point['ligands']}"
+            f"_seed~{point['seed']}/{name}")
+
+
 def get_synthetic_outputs():
     """Final outputs of the synthetic study (for rule all)."""
     return [
         results_path("synthetic/reference/parameters.tsv"),
+        results_path("synthetic/references/summary.tsv"),
         results_path("synthetic/summary.tsv"),
         results_path("synthetic/figure4b.png"),
         results_path("synthetic/figure4c.png"),

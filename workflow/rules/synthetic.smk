@@ -1,7 +1,8 @@
-# The synthetic study (paper Figures 4-5): a reference model with non-trivial,
-# uncorrelated TF outputs, its linear complexity (Fig. 4), the data-requirement sweep (one
-# training job per point of samples x simultaneous ligands x seed, Fig. 5b-d), the controls
-# (Fig. 5e) and knock-outs of the best model against the reference (Fig. 5f).
+# The synthetic study (paper Figures 4-5): a suite of reference models (the paper's objective
+# and other procedures, described in one table), one of which (synthetic.reference_member)
+# feeds its linear complexity (Fig. 4), the data-requirement sweep (per point of samples x
+# simultaneous ligands x seed one data job and one training job, Fig. 5b-d), the controls
+# (Fig. 5e) and knock-outs of the configured point's model against the reference (Fig. 5f).
 #
 # The network is config["synthetic"]["network"]: a name of networks.use (KEGGnet: rebuilt
 # from OmniPath, or the paper's file in config/paper-reference.yaml) or random (a generated
@@ -11,6 +12,7 @@
 
 localrules:
     make_random_network,
+    select_reference_model,
     plot_figure4,
     plot_figure5,
     summarise_synthetic,
@@ -30,26 +32,70 @@ rule make_random_network:
         "../../scripts/make_random_network.py"
 
 
-rule fit_reference_model:
+rule build_reference_model:
     input:
         unpack(get_synthetic_network),
+        unpack(get_reference_base),
     output:
-        parameters=results_path("synthetic/reference/parameters.tsv"),
-        optimisation_log=results_path("synthetic/reference/optimisation-log.tsv"),
+        parameters=results_path("synthetic/references/{reference}/parameters.tsv"),
+        build_log=results_path("synthetic/references/{reference}/build-log.tsv"),
     log:
-        log_path("synthetic/fit_reference_model.log"),
+        log_path("synthetic/references/{reference}/build_reference_model.log"),
     benchmark:
-        benchmark_path("synthetic/fit_reference_model.tsv")
+        benchmark_path("synthetic/references/{reference}.tsv")
     params:
+        spec=lambda wildcards: synthetic_references()[wildcards.reference],
         settings=config["synthetic"]["reference"],
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=120,
+        runtime=240,
     conda:
         "../../envs/signet.yaml"
     script:
-        "../../scripts/fit_reference_model.py"
+        "../../scripts/build_reference_model.py"
+
+
+rule select_reference_model:
+    input:
+        lambda wildcards: f"{RESULTS}/synthetic/references/{synthetic_reference_member()}/parameters.tsv",
+    output:
+        results_path("synthetic/reference/parameters.tsv"),
+    log:
+        log_path("synthetic/select_reference_model.log"),
+    params:
+        member=synthetic_reference_member(),
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/select_reference_model.py"
+
+
+rule describe_reference_models:
+    input:
+        unpack(get_synthetic_network),
+        parameters=expand(
+            results_path("synthetic/references/{reference}/parameters.tsv"),
+            reference=list(synthetic_references()),
+        ),
+    output:
+        summary=results_path("synthetic/references/summary.tsv"),
+        per_tf=results_path("synthetic/references/per-tf.tsv"),
+        markdown=results_path("synthetic/references/suite.md"),
+    log:
+        log_path("synthetic/describe_reference_models.log"),
+    params:
+        specs=list(synthetic_references().values()),
+        test=config["synthetic"]["test"],
+        steps=config["synthetic"]["reference"]["steps"],
+    threads: 1
+    resources:
+        mem_mb=3000,
+        runtime=60,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/describe_reference_models.py"
 
 
 rule simulate_synthetic_test:
@@ -100,14 +146,41 @@ rule analyse_complexity:
         "../../scripts/analyse_complexity.py"
 
 
-rule train_sweep_point:
+rule simulate_sweep_data:
     input:
         unpack(get_synthetic_network),
         reference=results_path("synthetic/reference/parameters.tsv"),
-        recipe=get_synthetic_recipe_file,
     output:
         ligands=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-ligands.tsv",
         tfs=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
+        validation_ligands=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/validation-ligands.tsv",
+        validation_tfs=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/validation-tfs.tsv",
+    log:
+        f"{LOGS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/simulate_sweep_data.log",
+    params:
+        point=SYNTHETIC_SWEEP.instance,
+        recipe=config["synthetic"]["recipe"],
+        validation=config["synthetic"].get("validation", {"min_conditions": 2, "seed": 5}),
+        steps=config["synthetic"]["reference"]["steps"],
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/simulate_sweep_data.py"
+
+
+rule train_sweep_point:
+    input:
+        unpack(get_synthetic_network),
+        recipe=get_synthetic_recipe_file,
+        data_ligands=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-ligands.tsv",
+        data_tfs=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-tfs.tsv",
+        validation_ligands=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/validation-ligands.tsv",
+        validation_tfs=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/validation-tfs.tsv",
+    output:
         parameters=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/parameters.tsv",
         training_log=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/training-log.tsv",
     log:
@@ -168,10 +241,14 @@ rule simulate_control_data:
     output:
         ligands=results_path("synthetic/controls/data/train-ligands.tsv"),
         tfs=results_path("synthetic/controls/data/train-tfs.tsv"),
+        validation_ligands=results_path("synthetic/controls/data/validation-ligands.tsv"),
+        validation_tfs=results_path("synthetic/controls/data/validation-tfs.tsv"),
     log:
         log_path("synthetic/controls/simulate_control_data.log"),
     params:
         point=get_synthetic_control_point(),
+        recipe=config["synthetic"]["recipe"],
+        validation=config["synthetic"].get("validation", {"min_conditions": 2, "seed": 5}),
         steps=config["synthetic"]["reference"]["steps"],
     threads: 1
     resources:
@@ -180,16 +257,17 @@ rule simulate_control_data:
     conda:
         "../../envs/signet.yaml"
     script:
-        "../../scripts/simulate_control_data.py"
+        "../../scripts/simulate_sweep_data.py"
 
 
 rule train_control:
     input:
         unpack(get_synthetic_network),
-        reference=results_path("synthetic/reference/parameters.tsv"),
         recipe=get_synthetic_recipe_file,
         data_ligands=results_path("synthetic/controls/data/train-ligands.tsv"),
         data_tfs=results_path("synthetic/controls/data/train-tfs.tsv"),
+        validation_ligands=results_path("synthetic/controls/data/validation-ligands.tsv"),
+        validation_tfs=results_path("synthetic/controls/data/validation-tfs.tsv"),
     output:
         ligands=results_path("synthetic/controls/{control}/train-ligands.tsv"),
         tfs=results_path("synthetic/controls/{control}/train-tfs.tsv"),
@@ -251,9 +329,9 @@ rule knockout_synthetic:
     input:
         unpack(get_synthetic_network),
         reference=results_path("synthetic/reference/parameters.tsv"),
-        metrics=get_synthetic_sweep_files("metrics.tsv"),
-        parameters=get_synthetic_sweep_files("parameters.tsv"),
-        ligands=get_synthetic_sweep_files("train-ligands.tsv"),
+        metrics=get_synthetic_knockout_files("metrics.tsv"),
+        parameters=get_synthetic_knockout_files("parameters.tsv"),
+        ligands=get_synthetic_knockout_files("train-ligands.tsv"),
     output:
         reference=results_path("synthetic/knockout/reference-deltas.tsv"),
         model=results_path("synthetic/knockout/model-deltas.tsv"),
@@ -262,6 +340,7 @@ rule knockout_synthetic:
         log_path("synthetic/knockout_synthetic.log"),
     params:
         settings=config["synthetic"]["knockout"],
+        point=get_synthetic_knockout_point(),
         steps=config["synthetic"]["reference"]["steps"],
     threads: 1
     resources:

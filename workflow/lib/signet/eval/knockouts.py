@@ -10,15 +10,24 @@ from signet.errors import SignetInputError
 __all__ = ["rank_knockouts"]
 
 
+RANK_BY = ("mean_abs_delta", "abs_mean_delta")
+
+
 def rank_knockouts(table: pd.DataFrame, tf: str, names: dict | None = None,
-                   exclude=(), top: int | None = None) -> pd.DataFrame:
-    """Rank knocked-out nodes by mean |delta ``tf``| over models and conditions.
+                   exclude=(), top: int | None = None,
+                   by: str = "mean_abs_delta") -> pd.DataFrame:
+    """Rank knocked-out nodes by mean |delta ``tf``| over models and conditions
+    (``by="mean_abs_delta"``) or by the paper's statistic, |mean delta| over the models
+    (``by="abs_mean_delta"``: a node whose knock-out moves the TF up in one fold model and
+    down in another scores low). Both columns are in the result either way.
 
     ``table`` has columns ``node, tf, delta`` (and usually ``model, condition``); rows of
     other TFs are ignored. ``exclude`` drops nodes from the ranking (e.g. the read-out TF
-    itself). Returns ``rank, node, name, mean_abs_delta, sd_abs_delta, mean_delta, n``
-    sorted by decreasing ``mean_abs_delta`` (ties by node id).
+    itself). Returns ``rank, node, name, mean_abs_delta, sd_abs_delta, mean_delta,
+    abs_mean_delta, n`` sorted by decreasing ``by`` (ties by node id).
     """
+    if by not in RANK_BY:
+        raise ValueError(f"by must be one of {', '.join(RANK_BY)}, not {by!r}")
     missing = {"node", "tf", "delta"} - set(table.columns)
     if missing:
         raise SignetInputError(table.attrs.get("path"),
@@ -32,9 +41,10 @@ def rank_knockouts(table: pd.DataFrame, tf: str, names: dict | None = None,
         "mean_abs_delta": grouped["abs_delta"].mean(),
         "sd_abs_delta": grouped["abs_delta"].std(ddof=0),
         "mean_delta": grouped["delta"].mean(),
+        "abs_mean_delta": grouped["delta"].mean().abs(),
         "n": grouped["delta"].size(),
     }).reset_index()
-    ranking = ranking.sort_values(["mean_abs_delta", "node"], ascending=[False, True],
+    ranking = ranking.sort_values([by, "node"], ascending=[False, True],
                                   kind="mergesort").reset_index(drop=True)
     names = names or {}
     ranking.insert(1, "name", [names.get(n, n) for n in ranking["node"]])

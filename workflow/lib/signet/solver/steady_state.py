@@ -3,9 +3,13 @@
 Forward:  x_0 = 0,  x_{k+1} = f(A x_k + b_total),  for at most ``steps`` steps, stopping early
           when max |x_{k+1} - x_k| < ``tol`` (tol = 0 runs every step).
 Backward: with D = f'(z_ss) (computed from the output, ``slope_from_output(x_ss)``) and
-          G = dL/dx_ss, iterate g_0 = 0, g_{k+1} = clip(D (A^T g_k + G)) with the same step cap
-          and tolerance; clip is identity inside [-c, c] and tanh(g - c) + c above,
-          tanh(g + c) - c below. At convergence g = (I - D A^T)^{-1} D G and
+          G = dL/dx_ss, iterate g_0 = 0, g_{k+1} = clip(D (A^T g_k + G)) with the same step cap;
+          clip is identity inside [-c, c] and tanh(g - c) + c above, tanh(g + c) - c below.
+          The backward stop is relative: max |g_{k+1} - g_k| < tol * max |g_1|, where
+          g_1 = clip(D G) is the first iterate (the scale of the answer). An absolute stop
+          (max |change| < tol) ends after a step or two when |G| is small (the fit term's
+          gradient late in training is ~1e-6 per entry) and left a 5 % gradient error there.
+          At convergence g = (I - D A^T)^{-1} D G and
             dL/db_total = g,      dL/dw_(i<-j) = sum_s g[s, i] x_ss[s, j].
 Only x_ss is saved for the backward pass: memory is O(samples x nodes), independent of the
 number of steps.
@@ -16,6 +20,7 @@ sparse CSR products, any device, used on CUDA). ``auto`` picks numba on CPU.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -49,7 +54,8 @@ class SteadyStateSolver:
     network : the :class:`~signet.core.network.Network` (edge slots fix the weight order)
     activation : ``MML``, ``leakyReLU`` or ``sigmoid``
     steps : step cap of the forward and the backward iteration
-    tol : early stop on max |change| (0 disables it)
+    tol : early stop on max |change| (0 disables it); absolute in the forward pass, relative
+          to max |g_1| = max |clip(D G)| in the backward pass (:meth:`backward_tolerance`)
     clip : threshold of the tanh gradient clipping
     backend : ``auto``, ``numba`` (CPU) or ``torch``
     node_order : order of the nodes inside the numba kernels: ``given`` (the network's) or
@@ -126,9 +132,10 @@ class SteadyStateSolver:
             return torch.from_numpy(np.ascontiguousarray(x)), int(used), float(residual)
         return self._forward_torch(weights.detach(), bias.detach())
 
-    def _iterate_torch(self, step, start, check_every: int = 5):
+    def _iterate_torch(self, step, start, tol, check_every: int = 5):
         """Iterate ``v <- step(v)`` from ``start`` with the numba kernels' stopping rule: the
-        first iterate whose max |change| is below ``tol`` is returned, with its step count.
+        first iterate whose max |change| is below ``tol`` (0: run every step) is returned,
+        with its step count.
 
         Convergence is tracked on the device (a converged iteration stops changing), and the
         host reads the flag every ``check_every`` steps only, so a GPU is not synchronised at
@@ -142,12 +149,12 @@ class SteadyStateSolver:
         for k in range(self.steps):
             v_next = step(v)
             change = (v_next - v).abs().max() if v.numel() else v.new_zeros(())
-            if self.tol > 0:
+            if tol > 0:
                 active = ~done
                 v = torch.where(active, v_next, v)
                 used = used + active.to(torch.int64)
                 residual = torch.where(active, change, residual)
-                done = done | (change < self.tol)
+                done = done | (change < tol)
                 if (k + 1) % check_every == 0 and bool(done):
                     break
             else:
@@ -158,13 +165,29 @@ class SteadyStateSolver:
         matrix = self._matrix(weights)
         b = bias.T.contiguous()
         f = self.activation.value
-        x, used, residual = self._iterate_torch(lambda x: f(matrix @ x + b), torch.zeros_like(b))
+        x, used, residual = self._iterate_torch(lambda x: f(matrix @ x + b), torch.zeros_like(b),
+                                                   self.tol)
         return x.T.contiguous(), used, residual
 
     # ---- backward --------------------------------------------------------------------
+    def backward_tolerance(self, slope: torch.Tensor, grad_x: torch.Tensor) -> float:
+        """The backward stop's absolute threshold: ``tol * max |clip(D G)|``.
+
+        g_1 = clip(D G) is the first iterate from g_0 = 0, so the stop is relative to the
+        size of the answer whatever the scale of G. 0 when ``tol`` is 0 (run every step);
+        a zero G gives a threshold of 1e-300 times ``tol``, so the solve ends after one step.
+        """
+        if self.tol <= 0:
+            return 0.0
+        first = float((slope * grad_x).abs().max()) if grad_x.numel() else 0.0
+        c = self.clip
+        scale = c + math.tanh(first - c) if first > c else first  # |clip| of the largest
+        return self.tol * max(scale, 1e-300)
+
     def backward(self, weights: torch.Tensor, x: torch.Tensor, grad_x: torch.Tensor):
         """Return (dL/dweights, dL/dbias, steps, residual) from x_ss and dL/dx_ss."""
         slope = self.activation.slope_from_output(x)
+        tol = self.backward_tolerance(slope, grad_x.detach())
         if self.use_numba(weights):
             c = self._cpu
             w = weights.detach().numpy()
@@ -172,15 +195,15 @@ class SteadyStateSolver:
                                                              grad_x.detach().numpy(), x.numpy()))
             threads = _kernels.threads_for(self.n_edges, grad_t.shape[1], self.threads)
             g, used, residual = _kernels.solve_backward(
-                c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, self.tol,
+                c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, tol,
                 self.clip, threaded=threads > 1)
             grad_w = _kernels.edge_gradient(c.sources, c.targets, g, x_t)
             g = g.T if c.order is None else g[c.rank].T
             return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g)),
                     int(used), float(residual))
-        return self._backward_torch(weights.detach(), x, slope, grad_x.detach())
+        return self._backward_torch(weights.detach(), x, slope, grad_x.detach(), tol)
 
-    def _backward_torch(self, weights, x, slope, grad_x):
+    def _backward_torch(self, weights, x, slope, grad_x, tol):
         matrix_t = self._matrix(weights, transpose=True)
         d = slope.T.contiguous()
         G = grad_x.T.contiguous()
@@ -191,7 +214,7 @@ class SteadyStateSolver:
             return torch.where(v > c, torch.tanh(v - c) + c,
                                torch.where(v < -c, torch.tanh(v + c) - c, v))
 
-        g, used, residual = self._iterate_torch(step, torch.zeros_like(G))
+        g, used, residual = self._iterate_torch(step, torch.zeros_like(G), tol)
         s = self._structure(weights.device)
         grad_w = (g[s["targets"]] * x.T[s["sources"]]).sum(dim=1)
         return grad_w, g.T.contiguous(), used, residual

@@ -105,17 +105,20 @@ class SpectralTerm:
 
     ``term(weights, slope)`` returns rho as a 0-d tensor whose gradient with respect to
     ``weights`` is the exact eigenvector formula above. ``method`` is ``tracked`` (warm-started
-    block iteration, the default) or ``exact``.
+    block iteration, the default) or ``exact``; ``fallback_residual`` is the tracker's
+    largest accepted relative residual of a Ritz pair (above it: more rounds, then ARPACK).
     """
 
-    def __init__(self, network, method: str = "tracked", iterations: int = 8):
+    def __init__(self, network, method: str = "tracked", iterations: int = 8,
+                 fallback_residual: float = 0.1):
         if method not in ("tracked", "exact"):
             raise ValueError(f"spectral method must be 'tracked' or 'exact', not {method!r}")
         self.sources = np.asarray(network.sources)
         self.targets = np.asarray(network.targets)
         self.n = network.n_nodes
         self.method = method
-        self.tracker = LeadingEigenTracker(iterations=iterations)
+        self.tracker = LeadingEigenTracker(iterations=iterations,
+                                           fallback_residual=fallback_residual)
         self.last: Eigen | None = None
         # CSR layouts of T (rows = targets) and T^T (rows = sources), built once; each call
         # only permutes the edge values into them

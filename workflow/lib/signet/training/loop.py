@@ -182,7 +182,8 @@ def _start(model, u, recipe: Recipe, seed: int, output_dir, resume: bool) -> Loo
                     generator=torch.Generator().manual_seed(seed),
                     cache=reg.StateCache(x_all),
                     spectral_term=SpectralTerm(model.network, method=recipe.spectral_method,
-                                               iterations=recipe.spectral_iterations))
+                                               iterations=recipe.spectral_iterations,
+                                               fallback_residual=recipe.spectral_residual))
     if resume:
         path = None if output_dir is None else output_dir / "model.pt"
         if path is None or not path.exists():
@@ -314,14 +315,16 @@ class _Progress:
 def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
           output_dir=None, seed: int = 0, resume: bool = False, progress: bool = True,
           ignore_unknown_tfs: bool = False, interrupt_after: int | None = None,
-          callback=None) -> TrainResult:
+          callback=None, validation: tuple | None = None) -> TrainResult:
     """Train ``model`` on (ligands, tfs) with ``recipe``.
 
     With ``output_dir``, writes ``parameters.tsv``, ``model.pt`` (checkpoint) and
     ``training-log.tsv`` every ``recipe.checkpoint_every`` epochs and at the end; with
     ``resume=True`` it continues from ``output_dir/model.pt``. ``interrupt_after`` stops after
     that many epochs of this call (used to test resuming). ``callback(epoch, row)`` is called
-    after every epoch.
+    after every epoch. ``validation=(ligands, tfs)``: early stopping (a recipe with
+    ``validation_fraction`` > 0) scores these conditions instead of holding out a share of
+    the training conditions, so the model trains on all of them.
     Thread counts are the caller's (torch.set_num_threads, threadpoolctl).
     """
     output_dir = Path(output_dir) if output_dir is not None else None
@@ -329,7 +332,14 @@ def train(model, ligands: pd.DataFrame, tfs: pd.DataFrame, recipe: Recipe, *,
     device = model.weights.device
     u, y, y_cols = u.to(device), y.to(device), y_cols.to(device)
     held_out = None
-    if recipe.validation_fraction > 0:
+    if recipe.validation_fraction > 0 and validation is not None:
+        u_val, y_val, val_cols, _ = align_data(model, *validation,
+                                               ignore_unknown_tfs=ignore_unknown_tfs)
+        if not torch.equal(val_cols.to(device), y_cols):
+            raise SignetInputError(validation[1].attrs.get("path"),
+                                   "the validation TF columns differ from the training ones")
+        held_out = [u_val.to(device), y_val.to(device)]
+    elif recipe.validation_fraction > 0:
         u, y, *held_out = split_validation(u, y, recipe)
     run = _start(model, u, recipe, seed, output_dir, resume)
     resumed_from = run.epoch if run.rows else None

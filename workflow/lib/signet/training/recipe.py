@@ -57,6 +57,8 @@ class Recipe:
     spectral_method: str = "tracked"
     spectral_iterations: int = 8
     spectral_every: int = 1
+    # the eigen-solver's largest accepted relative residual ||T v - lambda v|| / |lambda|
+    spectral_residual: float = 0.1
     uniform_low: float = 0.01
     uniform_high: float = 0.99
     uniform_max_constraint: float = 50.0

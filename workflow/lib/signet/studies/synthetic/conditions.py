@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["training_conditions", "random_conditions", "CONTROLS",
+__all__ = ["training_conditions", "random_conditions", "validation_conditions", "CONTROLS",
            "control_recipe", "levels_conditions", "simulate_training_data", "PAPER_SWEEP_R",
            "PAPER_CONTROL_R", "PAPER_KNOCKOUT_R", "summary_table"]
 
@@ -47,6 +47,18 @@ def random_conditions(ligands: list[str], n_samples: int, ligands_per_sample: in
         values[i, chosen] = rng.random(k)
     index = [f"{prefix}{i:04d}" for i in range(n_samples)]
     return pd.DataFrame(values, index=index, columns=list(ligands))
+
+
+def validation_conditions(ligands: list[str], samples: int, ligands_per_sample: int,
+                          seed: int, validation_seed: int = 5, fraction: float = 0.1,
+                          min_conditions: int = 2) -> pd.DataFrame:
+    """A validation draw for early stopping, separate from a sweep point's training data:
+    max(min_conditions, round(fraction x samples)) random conditions with the point's number
+    of ligands, from a seed of its own (a function of the point and ``validation_seed``)."""
+    count = max(int(min_conditions), round(fraction * samples))
+    draw_seed = int(validation_seed) * 1_000_003 + samples * 101 + ligands_per_sample * 11 + seed
+    return random_conditions(ligands, count, ligands_per_sample, seed=draw_seed,
+                             prefix="validation")
 
 
 CONTROLS = ("mean", "scrambled", "regularisation_only", "no_spectral")

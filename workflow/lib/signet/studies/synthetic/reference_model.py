@@ -39,7 +39,9 @@ from signet.spectral import (
     rho_target,
     spectral_barrier,
     spectral_radius,
+    transition_matrix,
 )
+from signet.spectral.eigen import leading_eigen_arpack
 from signet.studies.synthetic.conditions import random_conditions
 
 __all__ = ["ReferenceSettings", "correlation_loss", "reference_objective",
@@ -159,7 +161,10 @@ def max_spectral_radius(model, ligands: torch.Tensor) -> float:
     slopes = model.solver.activation.slope_from_output(x.detach().double().cpu()).numpy()
     # conditions with identical slope patterns share T: evaluate each pattern once
     patterns = np.unique(np.round(slopes, 12), axis=0)
-    return max(spectral_radius(network, w, slope) for slope in patterns)
+    # ARPACK for the eigenvalue only: the dense solver also computes both eigenvector sets
+    # (0.9 s against 0.02 s a condition on the KEGG network)
+    return max(leading_eigen_arpack(transition_matrix(network, w, slope)).rho
+               for slope in patterns)
 
 
 @torch.no_grad()

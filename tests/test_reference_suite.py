@@ -1,0 +1,119 @@
+"""The reference-model suite: spec parsing and the tuning steps, each checked with an
+independent reference (states by the unrolled dense iteration of tests/helpers.py, rho by
+numpy's dense eigenvalues, the mean predictor's r by a plain numpy formula)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from helpers import dense_matrix, unrolled_steady_state
+from signet.core.activations import get_activation
+from signet.core.model import SignalingModel
+from signet.core.network import Network
+from signet.errors import SignetInputError
+from signet.studies.synthetic.random_network import random_network
+from signet.studies.synthetic.reference_model import ReferenceSettings
+from signet.studies.synthetic.reference_suite import (
+    ReferenceSpec,
+    build_reference,
+    describe_reference,
+    internal_index,
+    parse_suite,
+    saturate,
+    scale_to_rho,
+    suite_markdown,
+    tune_tf_means,
+)
+
+MML = get_activation("MML")
+
+
+def _model(seed=0):
+    table, annotation = random_network(60, 2.5, seed=seed, feedback_fraction=0.3)
+    network = Network.from_tables(table, annotation)
+    return SignalingModel(network, seed=seed, init_rho=0.9)
+
+
+def _u(model, n=12, seed=0):
+    return 0.3 * torch.rand(n, len(model.network.ligands),
+                            generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+
+def _unrolled_states(model, u):
+    bias = (model.bias + model.input_bias(u)).detach()
+    return unrolled_steady_state(model.network, model.weights.detach(), bias, MML, 2000)
+
+
+def test_suite_specs_are_checked():
+    suite = parse_suite([{"name": "a"}, {"name": "b", "base": "a", "tf_means": "equal"}])
+    assert list(suite) == ["a", "b"] and suite["b"].tf_means == "equal"
+    bad = [[{"name": "a", "colour": 1}], [{"name": "a"}, {"name": "a"}],
+           [{"name": "b", "base": "missing"}], [{"name": "a", "procedure": "magic"}],
+           [{"name": "a", "tf_means": "tilted"}], [{"name": "a", "saturated": 1.5}],
+           [{"name": "a"}, {"name": "b", "base": "a"}, {"name": "c", "base": "b"}],
+           [{"name": "a", "rho_of": "min"}]]
+    for entries in bad:
+        with pytest.raises(SignetInputError):
+            parse_suite(entries)
+
+
+def test_tf_means_reach_their_targets():
+    """Each TF's mean over the conditions, recomputed by the unrolled dense iteration, is
+    within 1e-3 of its target."""
+    model = _model()
+    u = _u(model)
+    targets = np.linspace(0.2, 0.8, len(model.tf_index))
+    tune_tf_means(model, u, targets)
+    means = _unrolled_states(model, u)[:, model.tf_index].mean(dim=0).numpy()
+    np.testing.assert_allclose(means, targets, atol=1e-3)
+
+
+def test_saturate_reaches_the_share_of_internal_states_above_half():
+    model = _model(1)
+    u = _u(model)
+    reached = saturate(model, u, 0.6)
+    x = _unrolled_states(model, u)[:, internal_index(model.network)].numpy()
+    assert (x > 0.5).mean() == pytest.approx(reached, abs=1e-12)
+    assert abs(reached - 0.6) < 0.05
+
+
+def test_scale_to_rho_hits_the_largest_steady_state_rho():
+    """Largest rho(diag(f'(z)) A) over the conditions, with z from the unrolled iteration and
+    rho from numpy's dense eigenvalues, is the target within the tolerance."""
+    model = _model(2)
+    u = _u(model)
+    scale_to_rho(model, u, 0.85, tolerance=3e-3)
+    x = _unrolled_states(model, u)
+    A = dense_matrix(model.network, model.weights.detach()).numpy()
+    slopes = MML.slope_from_output(x).numpy()
+    rhos = [np.abs(np.linalg.eigvals(s[:, None] * A)).max() for s in slopes]
+    assert max(rhos) == pytest.approx(0.85, abs=3e-3)
+
+
+def test_random_member_and_its_table():
+    """A member of the random procedure: rho(A) is the target (numpy eigenvalues), the TF
+    means are spread, and the table's shares and mean-predictor r agree with plain numpy."""
+    model = _model(3)
+    spec = ReferenceSpec.from_dict({"name": "random", "procedure": "random", "seed": 4,
+                                    "rho": 0.9, "rho_of": "weights", "tf_means": "spread",
+                                    "check_conditions": 10})
+    notes = build_reference(model, spec, ReferenceSettings(iterations=0))
+    A = dense_matrix(model.network, model.weights.detach()).numpy()
+    assert np.abs(np.linalg.eigvals(A)).max() == pytest.approx(0.9, abs=1e-9) or \
+        notes["pull_rounds"] > 0
+    row, per_tf = describe_reference(model, "random", test=50, rho_conditions=5,
+                                     train_samples=20, train_ligands=2)
+    from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
+    test = random_conditions(model.network.ligands, 50, 5, seed=3)
+    x = _unrolled_states(model, torch.as_tensor(test.to_numpy())).numpy()
+    assert row["saturated_share"] == pytest.approx((x > 0.5).mean(), abs=1e-12)
+    assert row["negative_share"] == pytest.approx((x < 0).mean(), abs=1e-12)
+    y = x[:, np.asarray(model.tf_index)] * model.projection.detach().numpy()
+    np.testing.assert_allclose(per_tf["mean"], y.mean(axis=0), atol=1e-6)
+    _, train = simulate_training_data(model, 20, 2, 1)
+    predicted = np.tile(train.to_numpy().mean(axis=0), (50, 1))
+    r = np.corrcoef(predicted.ravel(), y.ravel())[0, 1]
+    assert row["mean_predictor_r"] == pytest.approx(r, abs=1e-6)
+    assert row["tf_mean_max"] - row["tf_mean_min"] > 0.3
+    text = suite_markdown(pd.DataFrame([row]), {"random": per_tf}, {"random": spec})
+    assert text.count("\n| random |") == 1

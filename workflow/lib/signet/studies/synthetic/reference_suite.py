@@ -1,0 +1,390 @@
+"""A suite of synthetic reference models on one network, built by different procedures, and
+the table that describes each of them.
+
+A member is a :class:`ReferenceSpec` (config ``synthetic.references``, a list of mappings).
+It starts either from the paper's objective (``procedure: objective``,
+:func:`signet.studies.synthetic.reference_model.fit_reference_model`), from another member's
+parameters (``base: NAME``), or from random weights (``procedure: random``: magnitudes
+U(0.5, 1.5) with the prior's signs, unknown signs random, scaled to rho(A) = ``rho`` when
+``rho_of: weights``, then every internal node's bias set by bisection so its mean state over
+the check conditions is 0.25, the middle of MML's linear range). Then, in this order and only where the spec asks:
+
+``saturated``  a constant added to the bias of every internal node so that this share of the
+               (node, condition) states is in MML's saturating range (z > 0.5);
+``rho``        all weights scaled so that the largest rho(T) at the steady states of the
+               check conditions is this value;
+``tf_means``   the TF nodes' biases tuned so each TF's mean over the check conditions is 0.5
+               (``equal``) or a value spread evenly over [``spread_low``, ``spread_high``] in
+               a seeded random order (``spread``);
+and finally every member's weights are pulled under the spectral target (0.9404) if needed.
+
+:func:`describe_reference` gives the numbers of the suite's table: per-TF mean and sd over
+test conditions, the shares of saturated and negative states, rho at the steady states, and
+the Pearson r of the mean predictor (each TF's mean over a training draw of the paper's
+protocol) on the test conditions.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import pandas as pd
+import torch
+
+from signet.errors import SignetInputError
+from signet.eval.metrics import mean_predictor, pearson
+from signet.spectral import spectral_radius, transition_matrix
+from signet.spectral.eigen import leading_eigen_arpack
+from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
+from signet.studies.synthetic.reference_model import (
+    ReferenceSettings,
+    fit_reference_model,
+    pull_under_target,
+)
+
+__all__ = ["ReferenceSpec", "parse_suite", "build_reference", "steady_state_rhos",
+           "describe_reference", "suite_markdown"]
+
+log = logging.getLogger("signet.reference_suite")
+
+PROCEDURES = ("objective", "random")
+
+
+@dataclass
+class ReferenceSpec:
+    """One member of the suite (see the module docstring)."""
+
+    name: str
+    procedure: str = "objective"
+    base: str | None = None
+    seed: int = 0
+    iterations: int | None = None  # objective: None takes synthetic.reference.iterations
+    saturated: float | None = None
+    rho: float | None = None
+    rho_of: str = "max"  # max or median of rho(T) over the check conditions, or weights: rho(A)
+    tf_means: str | None = None
+    spread_low: float = 0.15
+    spread_high: float = 0.85
+    check_conditions: int = 40
+    description: str = ""
+
+    @classmethod
+    def from_dict(cls, values: dict, source=None) -> ReferenceSpec:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown or "name" not in values:
+            raise SignetInputError(source, f"reference spec {values!r}: needs a name; unknown "
+                                           f"field(s) {', '.join(unknown) or 'none'}; known: "
+                                           f"{', '.join(sorted(known))}")
+        spec = cls(**values)
+        if spec.procedure not in PROCEDURES:
+            raise SignetInputError(source, f"reference {spec.name!r}: procedure must be one of "
+                                           f"{', '.join(PROCEDURES)}, not {spec.procedure!r}")
+        if spec.tf_means not in (None, "equal", "spread"):
+            raise SignetInputError(source, f"reference {spec.name!r}: tf_means must be equal "
+                                           f"or spread, not {spec.tf_means!r}")
+        if spec.saturated is not None and not 0 < spec.saturated < 1:
+            raise SignetInputError(source, f"reference {spec.name!r}: saturated is a share "
+                                           f"in (0, 1), not {spec.saturated!r}")
+        if spec.rho_of not in ("max", "median", "weights"):
+            raise SignetInputError(source, f"reference {spec.name!r}: rho_of must be max, "
+                                           f"median or weights, not {spec.rho_of!r}")
+        if spec.rho is not None and not 0 < spec.rho < 1:
+            raise SignetInputError(source, f"reference {spec.name!r}: rho must be in (0, 1)")
+        return spec
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_suite(entries, source=None) -> dict[str, ReferenceSpec]:
+    """The suite as ``{name: spec}``; names are unique and every base is a member."""
+    suite: dict[str, ReferenceSpec] = {}
+    for entry in entries:
+        spec = ReferenceSpec.from_dict(dict(entry), source)
+        if spec.name in suite:
+            raise SignetInputError(source, f"reference {spec.name!r} is named twice")
+        suite[spec.name] = spec
+    for spec in suite.values():
+        if spec.base is not None and spec.base not in suite:
+            raise SignetInputError(source, f"reference {spec.name!r}: base {spec.base!r} is "
+                                           f"not a member ({', '.join(suite)})")
+        if spec.base is not None and suite[spec.base].base is not None:
+            raise SignetInputError(source, f"reference {spec.name!r}: its base must be built "
+                                           f"from scratch (objective or random)")
+    return suite
+
+
+# ---- building ---------------------------------------------------------------------------
+def _conditions(model, n, seed, ligands_per_sample=5):
+    table = random_conditions(model.network.ligands, n, ligands_per_sample, seed=seed,
+                              prefix="check")
+    return torch.as_tensor(table.to_numpy(), dtype=model.dtype)
+
+
+def internal_index(network) -> np.ndarray:
+    """Positions of the nodes that are neither ligand nor TF."""
+    position = {n: i for i, n in enumerate(network.nodes)}
+    return np.array([position[n] for n in network.internal_nodes], dtype=np.int64)
+
+
+@torch.no_grad()
+def _states(model, u):
+    _, x, _ = model(u)
+    return x
+
+
+@torch.no_grad()
+def initialise_random(model, seed: int) -> None:
+    """Random weights with the prior's signs (U(0.5, 1.5); random sign where unknown) and
+    biases U(0, 0.1) (1 on nodes whose inputs all inhibit)."""
+    generator = torch.Generator().manual_seed(seed)
+    network = model.network
+    magnitude = 0.5 + torch.rand(network.n_edges, generator=generator, dtype=torch.float64)
+    sign = torch.as_tensor(network.signs, dtype=torch.float64)
+    fill = torch.where(torch.rand(network.n_edges, generator=generator) < 0.5, -1.0, 1.0)
+    weights = torch.where(sign == 0, fill.double(), sign) * magnitude
+    model.weights.copy_((weights * (0.5 / spectral_radius(network, weights.numpy())))
+                        .to(model.dtype))
+    bias = 0.1 * torch.rand(network.n_nodes, generator=generator, dtype=torch.float64)
+    bias[torch.as_tensor(network.only_inhibited())] = 1.0
+    model.bias.copy_(bias.to(model.dtype))
+
+
+def steady_state_rhos(model, u) -> np.ndarray:
+    """rho(diag(f'(z_ss)) A) at the steady state of every condition (exact eigen-solver)."""
+    x = _states(model, u)
+    slopes = model.solver.activation.slope_from_output(x).numpy()
+    w = model.weights.detach().numpy()
+    # ARPACK: the same rho as dense LAPACK (to ~1e-14 on KEGG) at 1/50 of the time, as only
+    # the eigenvalue is needed
+    return np.array([leading_eigen_arpack(transition_matrix(model.network, w, s)).rho
+                     for s in slopes])
+
+
+@torch.no_grad()
+def saturate(model, u, share: float, rounds: int = 40) -> float:
+    """Add one constant to the internal nodes' biases (bisection) so that ``share`` of the
+    internal states are above 0.5; returns the share reached."""
+    internal = torch.as_tensor(internal_index(model.network))
+    base = model.bias.detach().clone()
+
+    def reached(shift):
+        model.bias.copy_(base)
+        model.bias[internal] += shift
+        return float((_states(model, u)[:, internal] > 0.5).double().mean())
+
+    low, high = -2.0, 2.0
+    for _ in range(rounds):
+        mid = (low + high) / 2
+        if reached(mid) < share:
+            low = mid
+        else:
+            high = mid
+    return reached(high)
+
+
+def _rho_statistic(model, u, statistic: str = "max") -> float:
+    """Largest (or median) rho(T) over ``u``; inf when a forward solve ends at its cap
+    unconverged."""
+    _, _, info = model(u)
+    if info.steps >= model.steps and not info.residual < model.solver.tol:
+        return float("inf")
+    rhos = steady_state_rhos(model, u)
+    return float(rhos.max() if statistic == "max" else np.median(rhos))
+
+
+@torch.no_grad()
+def scale_to_rho(model, u, target: float, statistic: str = "max", rounds: int = 14,
+                 tolerance: float = 3e-3) -> float:
+    """Scale all weights so that the largest (``statistic`` max) or median rho(T) over ``u``
+    is ``target`` within ``tolerance``: bracket the scale by factors of 1.25, then bisect
+    (rho need not be monotone in the scale; bisection finds a crossing; an unconverged solve
+    counts as above). Returns the statistic reached (the stable side of the bracket when no
+    crossing is within the tolerance)."""
+    base = model.weights.detach().clone()
+
+    def rho_at(scale):
+        model.weights.copy_(base * scale)
+        return _rho_statistic(model, u, statistic)
+
+    rho = rho_at(1.0)
+    if abs(rho - target) < tolerance:
+        return rho
+    low, high = (1.0, None) if rho < target else (None, 1.0)
+    scale, factor = 1.0, (1.25 if rho < target else 1 / 1.25)
+    while low is None or high is None:
+        scale *= factor
+        if not 1e-3 < scale < 1e3:
+            return rho_at(low if low is not None else scale)
+        rho = rho_at(scale)
+        if abs(rho - target) < tolerance:
+            return rho
+        if rho < target:
+            low = scale
+        else:
+            high = scale
+    for _ in range(rounds):
+        mid = (low + high) / 2
+        rho = rho_at(mid)
+        if abs(rho - target) < tolerance:
+            return rho
+        if rho < target:
+            low = mid
+        else:
+            high = mid
+    return rho_at(low)
+
+
+@torch.no_grad()
+def tune_tf_means(model, u, targets: np.ndarray, rounds: int = 40,
+                  width: float = 4.0) -> np.ndarray:
+    """Bisection on each TF node's bias, all TFs at once, towards per-TF mean targets over
+    the conditions ``u`` (a TF's mean rises with its own bias; TFs that feed other TFs make
+    this approximate, hence the check of the result). Returns the means reached."""
+    return tune_node_means(model, u, model.tf_index, targets, rounds, width)
+
+
+@torch.no_grad()
+def tune_node_means(model, u, nodes, targets, rounds: int = 40,
+                    width: float = 4.0) -> np.ndarray:
+    """:func:`tune_tf_means` for any set of node positions."""
+    tf = torch.as_tensor(nodes)
+    targets = torch.as_tensor(targets, dtype=model.dtype)
+    low = model.bias[tf].detach().clone() - width
+    high = model.bias[tf].detach().clone() + width
+    for _ in range(rounds):
+        mid = (low + high) / 2
+        model.bias[tf] = mid
+        means = _states(model, u)[:, tf].mean(dim=0)
+        below = means < targets
+        low = torch.where(below, mid, low)
+        high = torch.where(below, high, mid)
+    model.bias[tf] = (low + high) / 2
+    return _states(model, u)[:, tf].mean(dim=0).numpy()
+
+
+def build_reference(model, spec: ReferenceSpec, settings: ReferenceSettings,
+                    base_parameters: pd.DataFrame | None = None) -> dict:
+    """Build ``spec`` into ``model`` (in place); returns what each step reached.
+
+    ``settings`` are the objective's (with ``iterations`` already set); ``base_parameters``
+    the base member's table when ``spec.base`` is set.
+    """
+    notes: dict = {"name": spec.name}
+    if spec.base is not None:
+        if base_parameters is None:
+            raise ValueError(f"reference {spec.name!r} needs the parameters of {spec.base!r}")
+        model.load_parameters_table(base_parameters)
+    elif spec.procedure == "objective":
+        history = fit_reference_model(model, settings, seed=spec.seed)
+        notes["objective_final"] = float(history["loss"].dropna().iloc[-1])
+    else:
+        initialise_random(model, spec.seed)
+        if spec.rho is not None and spec.rho_of == "weights":
+            with torch.no_grad():
+                model.weights.mul_(spec.rho / spectral_radius(model.network, model.weights))
+        # every internal node's mean state to the middle of MML's linear range (0.25), so
+        # that signals pass instead of dying in the leak or saturating range
+        u0 = _conditions(model, spec.check_conditions, seed=10_000 + spec.seed)
+        internal = internal_index(model.network)
+        tune_node_means(model, u0, internal, np.full(len(internal), 0.25))
+    u = _conditions(model, spec.check_conditions, seed=10_000 + spec.seed)
+    if spec.saturated is not None:
+        notes["saturated_reached"] = saturate(model, u, spec.saturated)
+    if spec.rho is not None and spec.rho_of == "weights":
+        with torch.no_grad():
+            model.weights.mul_(spec.rho / spectral_radius(model.network, model.weights))
+        notes["rho_reached"] = spectral_radius(model.network, model.weights)
+    elif spec.rho is not None:
+        notes["rho_reached"] = scale_to_rho(model, u, spec.rho, spec.rho_of)
+    if spec.tf_means is not None:
+        n_tf = len(model.tf_index)
+        if spec.tf_means == "equal":
+            targets = np.full(n_tf, 0.5)
+        else:
+            targets = np.linspace(spec.spread_low, spec.spread_high, n_tf)
+            targets = np.random.default_rng(spec.seed).permutation(targets)
+        means = tune_tf_means(model, u, targets)
+        notes["tf_mean_error"] = float(np.abs(means - targets).max())
+    rho, rounds = pull_under_target(model, u, settings.rho_target)
+    notes["final_max_rho"], notes["pull_rounds"] = rho, rounds
+    log.info("reference %s built: %s", spec.name, notes)
+    return notes
+
+
+# ---- describing -------------------------------------------------------------------------
+def describe_reference(model, name: str, test: int = 1000, test_seed: int = 3,
+                       train_samples: int = 400, train_ligands: int = 5, train_seed: int = 1,
+                       rho_conditions: int = 200) -> tuple[dict, pd.DataFrame]:
+    """The suite table's row for one member and its per-TF table (mean, sd over the test
+    conditions).
+
+    Test conditions: ``test`` random conditions of 5 ligands (seed ``test_seed``), as the
+    sweep's test set; rho over the first ``rho_conditions`` of them; the mean predictor
+    takes each TF's mean over a training draw (``train_samples`` x ``train_ligands``, the
+    paper's protocol, seed ``train_seed``).
+    """
+    network = model.network
+    ligands = random_conditions(network.ligands, test, 5, seed=test_seed)
+    tfs, states = model.simulate(ligands)
+    x = states.to_numpy()
+    internal = internal_index(network)
+    u = torch.as_tensor(ligands.to_numpy()[:rho_conditions], dtype=model.dtype)
+    rhos = steady_state_rhos(model, u)
+    _, train_tfs = simulate_training_data(model, train_samples, train_ligands, train_seed)
+    mean_r = pearson(mean_predictor(train_tfs, ligands), tfs)
+    per_tf = pd.DataFrame({"tf": tfs.columns, "mean": tfs.mean(axis=0).to_numpy(),
+                           "sd": tfs.std(axis=0).to_numpy()})
+    row = {
+        "reference": name,
+        "tf_mean_median": float(per_tf["mean"].median()),
+        "tf_mean_sd": float(per_tf["mean"].std()),
+        "tf_mean_min": float(per_tf["mean"].min()),
+        "tf_mean_max": float(per_tf["mean"].max()),
+        "tf_sd_median": float(per_tf["sd"].median()),
+        "tf_constant": int((per_tf["sd"] < 1e-3).sum()),
+        "saturated_share": float((x > 0.5).mean()),
+        "negative_share": float((x < 0).mean()),
+        "internal_saturated_share": float((x[:, internal] > 0.5).mean()),
+        "internal_negative_share": float((x[:, internal] < 0).mean()),
+        "rho_min": float(rhos.min()),
+        "rho_median": float(np.median(rhos)),
+        "rho_max": float(rhos.max()),
+        "mean_predictor_r": float(mean_r),
+    }
+    return row, per_tf
+
+
+def suite_markdown(summary: pd.DataFrame, per_tf: dict[str, pd.DataFrame],
+                   specs: dict[str, ReferenceSpec]) -> str:
+    """The suite's tables as markdown: one overview row per member, then per-TF tables."""
+    lines = ["| member | how it is built | TF mean: median (sd over TFs) [min, max] | "
+             "TF sd: median | constant TFs | saturated | negative | internal saturated | "
+             "internal negative | rho at steady states: min / median / max | "
+             "mean-predictor r |", "|" + "---|" * 11]
+    for row in summary.itertuples(index=False):
+        spec = specs.get(row.reference)
+        how = spec.description if spec is not None and spec.description else ""
+        lines.append(
+            f"| {row.reference} | {how} | {row.tf_mean_median:.3f} ({row.tf_mean_sd:.3f}) "
+            f"[{row.tf_mean_min:.3f}, {row.tf_mean_max:.3f}] | {row.tf_sd_median:.3f} | "
+            f"{row.tf_constant} | {row.saturated_share:.3f} | {row.negative_share:.3f} | "
+            f"{row.internal_saturated_share:.3f} | {row.internal_negative_share:.3f} | "
+            f"{row.rho_min:.3f} / {row.rho_median:.3f} / {row.rho_max:.3f} | "
+            f"{row.mean_predictor_r:.3f} |")
+    for name, table in per_tf.items():
+        lines += ["", f"### {name}: per-TF mean and sd over the test conditions", "",
+                  "| TF | mean | sd | TF | mean | sd | TF | mean | sd |", "|" + "---|" * 9]
+        rows = list(table.itertuples(index=False))
+        third = -(-len(rows) // 3)
+        for i in range(third):
+            cells = []
+            for part in range(3):
+                j = i + part * third
+                cells += ([str(rows[j].tf), f"{rows[j].mean:.3f}", f"{rows[j].sd:.3f}"]
+                          if j < len(rows) else ["", "", ""])
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
