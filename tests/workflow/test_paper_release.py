@@ -110,7 +110,7 @@ def test_release_url_encodes_the_real_release_paths():
 
 def test_checked_in_manifest_pins_one_commit_and_every_file_the_configs_name():
     manifest = pd.read_csv(ROOT / "config" / "paper-release.tsv", sep="\t", dtype=str)
-    assert list(manifest.columns) == ["file", "release_path", "commit", "sha256"]
+    assert list(manifest.columns) == ["file", "sha256", "commit", "release_path"]
     assert manifest["commit"].nunique() == 1 and len(manifest["commit"].iloc[0]) == 40
     assert manifest["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     named = set()
