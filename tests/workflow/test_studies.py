@@ -77,7 +77,7 @@ def check_study_tables(folder: Path, ligands_path: Path, tfs_path: Path) -> pd.S
                                                       - {"D"})
     assert summary["n_conditions"] == 12 and summary["n_scored_conditions"] == 11
     assert summary["n_tfs"] == 6 and summary["n_folds"] == 2
-    assert summary["n_models"] == 4 and summary["n_scrambled_models"] == 4
+    assert summary["n_models"] == 4 and summary["n_scrambled_models"] == 2
     assert summary["n_full_models"] == 2 and summary["n_seeds"] == 2
     # ensemble mean and SD of one row from the two seeds' prediction files (numpy)
     row = cv.iloc[7]

@@ -348,16 +348,18 @@ def get_study_folds(study):
 
 
 def get_study_model_files(study, control, name="predictions.tsv"):
-    """``name`` of every model of ``control`` (full: one per seed; cv and scrambled: one per
-    fold x seed; scrambled: none when the study has no scrambled control)."""
+    """``name`` of every model of ``control`` (full: one per seed; cv: one per fold x seed;
+    scrambled: one per fold, with the first seed, or none when the study has no scrambled
+    control)."""
     settings = config["studies"][study]
     if control == "scrambled" and not settings["scrambled"]:
         return []
     folds = ["all"] if control == "full" else get_study_folds(study)
+    seeds = settings["seeds"][:1] if control == "scrambled" else settings["seeds"]
     return expand(
         study_path(study, "models", control, "{fold}", "seed~{seed}", name),
         fold=folds,
-        seed=settings["seeds"],
+        seed=seeds,
     )
 
 

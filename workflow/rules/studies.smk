@@ -1,6 +1,6 @@
 # Studies on any network (config `studies:`, see config/README.md and docs/studies.md): per
 # study a full fit, cross-validation (one job per fold x seed), the scrambled control (one job
-# per fold x seed, TF rows permuted by a seeded derangement), knock-outs with every fold model
+# per fold, with the first seed, TF rows permuted by a seeded derangement), knock-outs with every fold model
 # that trained on the knock-out condition, a summary, tables and figures under
 # results/studies/<name>/ (study_path in common.smk). The macrophage study of Fig. 6 is the
 # entry `studies: macrophage:`.
