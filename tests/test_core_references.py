@@ -218,3 +218,37 @@ def test_batch_objective_equals_the_hand_assembled_loss_of_the_method_table(form
     assert "projection" not in terms  # frozen projection in the paper recipe
     total = sum(coefficients[name] * value for name, value in hand.items())
     assert float(loss.detach()) == pytest.approx(total, rel=1e-9)
+
+
+@pytest.mark.parametrize("on_cap", [True, False])
+def test_spectral_on_cap_puts_the_barrier_on_the_largest_rho_of_a_capped_batch(on_cap):
+    """A batch whose forward solve ends at the step cap unconverged: with ``spectral_on_cap`` rho is computed at every sample although
+    ``do_spectral`` is off, and the term is the barrier of the largest (numpy eigenvalues of
+    diag(f'(x_i)) A); without it, or in a batch that converged, no spectral term. (Strong
+    all-inhibitory weights make the states oscillate: the solve caps unconverged.)"""
+    table, network = _network(seed=4, n=30)
+    recipe = PRESETS["paper"].replace(noise=0.0, spectral_on_cap=on_cap)
+    generator = torch.Generator().manual_seed(1)
+    u = torch.rand(6, len(network.ligands), generator=generator, dtype=torch.float64)
+    y = torch.rand(6, len(network.tfs), generator=generator, dtype=torch.float64)
+    index = torch.tensor([0, 3, 4, 5])
+    for scale, capped in ((-16.0, True), (1.0, False)):
+        model = SignalingModel(network, steps=30, tol=recipe.tol, seed=1)
+        with torch.no_grad():
+            model.weights.copy_(scale * model.weights.abs())
+        _, terms, x, info = _batch_losses(
+            model, recipe, u, y, list(range(len(network.tfs))), index,
+            StateCache(torch.zeros(6, network.n_nodes, dtype=torch.float64)),
+            SpectralTerm(network, method="exact"), torch.Generator().manual_seed(0), 1e-3,
+            False)
+        assert (info.steps >= 30 and not info.residual < recipe.tol) == capped
+        if not (on_cap and capped):
+            assert "rho" not in terms and "spectral" not in terms
+            continue
+        A = dense(network, model.weights.detach().numpy())
+        rhos = [np.abs(np.linalg.eigvals(mml_slope_from_output(row)[:, None] * A)).max()
+                for row in x.detach().numpy()]
+        assert min(rhos) < max(rhos)  # the samples differ: the largest is picked
+        assert float(terms["rho"]) == pytest.approx(max(rhos), rel=1e-9)
+        assert float(terms["spectral"]) == pytest.approx(
+            np.exp(21.0 * (max(rhos) - np.exp(np.log(1e-4) / 150))), rel=1e-9)

@@ -11,7 +11,8 @@ with noise ``noise * lr * N(0, 1)`` added to b + b_in at every training forward 
 learning rate follows a one-cycle cosine (warm-up from ``lr_min`` to ``lr_max`` over
 ``warmup_epochs``, cosine decay to ``lr_min`` at ``decay_end`` of the epochs, flat after) and
 the Adam state is reset every ``adam_reset_every`` epochs. rho is computed for one random
-sample of each batch (every ``spectral_every`` batches). ``fit`` weights the MSE (0 gives the
+sample of each batch (every ``spectral_every`` batches), and with ``spectral_on_cap`` for
+every sample of a batch whose forward solve hit the step cap (the barrier on the largest). ``fit`` weights the MSE (0 gives the
 regularisation-only control). With ``validation_fraction`` > 0 a seeded share of the
 conditions is held out, its MSE checked every ``validate_every`` epochs, training stops after
 ``patience`` epochs without improvement and the best parameters are restored.
@@ -144,9 +145,15 @@ def _batch_losses(model, recipe, u, y, y_cols, index, cache, spectral_term, gene
                                                recipe.uniform_high,
                                                recipe.uniform_max_constraint)
     pick = int(torch.randint(len(index), (1,), generator=generator))
+    picks = [pick]
+    if recipe.spectral_on_cap and _capped(info, recipe, model.steps):
+        do_spectral, picks = True, range(len(index))
     if do_spectral and recipe.spectral > 0:
-        slope = model.solver.activation.slope_from_output(x[pick].detach())
-        rho = spectral_term(model.weights, slope, key=int(index[pick]))
+        rhos = []
+        for p in picks:
+            slope = model.solver.activation.slope_from_output(x[p].detach())
+            rhos.append(spectral_term(model.weights, slope, key=int(index[p])))
+        rho = rhos[0] if len(rhos) == 1 else torch.stack(rhos).max()
         terms["spectral"] = spectral_barrier(rho, recipe.spectral_k, recipe.rho_target,
                                              recipe.spectral_form)
         terms["rho"] = rho.detach()
@@ -228,8 +235,7 @@ def _run_epoch(model, recipe: Recipe, run: LoopState, u, y, y_cols) -> dict:
             eigen_residual = max(eigen_residual, _finite(tracker.last_residual))
         solver["forward_steps"] += info.steps
         solver["forward_residual"] = max(solver["forward_residual"], info.residual)
-        solver["forward_capped"] += int(recipe.tol > 0 and info.steps >= model.steps
-                                        and not info.residual < recipe.tol)
+        solver["forward_capped"] += int(_capped(info, recipe, model.steps))
         solver["backward_steps"] += info.backward_steps
         solver["backward_residual"] = max(solver["backward_residual"],
                                           _finite(info.backward_residual))
@@ -245,6 +251,11 @@ def _run_epoch(model, recipe: Recipe, run: LoopState, u, y, y_cols) -> dict:
     row["eigen_residual"] = eigen_residual if rho_batches else float("nan")
     row["eigen_fallbacks"] = tracker.fallbacks - fallbacks_before
     return row
+
+
+def _capped(info, recipe: Recipe, steps: int) -> bool:
+    """The batch's forward solve ended at the step cap without reaching the tolerance."""
+    return recipe.tol > 0 and info.steps >= steps and not info.residual < recipe.tol
 
 
 def _finite(value: float) -> float:
