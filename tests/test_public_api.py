@@ -35,13 +35,23 @@ def test_readme_tour_runs_on_the_toy_network(tmp_path, toy_paths, monkeypatch):
 
 
 def test_every_public_name_resolves():
+    """... to the function or class, not to a submodule of the same name (signet.core's
+    ``knockout`` function lives in ``signet.core.knockout``)."""
+    import inspect
+
     for name in signet.__all__:
-        assert getattr(signet, name) is not None, name
+        value = getattr(signet, name)
+        assert value is not None and not inspect.ismodule(value), name
     assert set(signet.__all__) <= set(dir(signet))
+    import importlib
+
+    core = importlib.import_module("signet.core")
+    importlib.import_module("signet.core.knockout")  # must not rebind the name to the module
+    assert callable(core.knockout) and not inspect.ismodule(core.knockout)
 
 
 IMPORT_EACH_FIRST = r"""
-import importlib, pkgutil, sys, traceback
+import importlib, inspect, pkgutil, sys
 import signet
 names = sorted(m.name for m in pkgutil.walk_packages(signet.__path__, "signet."))
 failed = []
@@ -50,6 +60,11 @@ for name in names:
         del sys.modules[loaded]
     try:
         importlib.import_module(name)
+        # then every public name: the function or class, not a submodule of that name
+        public = importlib.import_module("signet")
+        for export in public.__all__:
+            if inspect.ismodule(getattr(public, export)):
+                failed.append(f"{name} first: signet.{export} is a module")
     except Exception as error:
         failed.append(f"{name}: {type(error).__name__}: {error}")
 print(len(names))
@@ -58,9 +73,11 @@ print("\n".join(failed))
 
 
 def test_every_module_imports_first():
-    """Each module of the package imports in a fresh signet (torch etc. stay loaded): no
-    import order between signet's own modules is needed (``import signet.solver`` before the
-    core was circular)."""
+    """Each module of the package imports in a fresh signet (torch etc. stay loaded), and
+    after it every public name of ``signet`` is still the function or class: no import order
+    between signet's own modules is needed (``import signet.solver`` before the core was
+    circular; with ``signet.core.knockout`` imported first, ``signet.knockout`` was the
+    module)."""
     import subprocess
     import sys
 
