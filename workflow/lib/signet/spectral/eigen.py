@@ -107,6 +107,18 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     return Eigen(value, right[:, 0], _match_left(value, lvalues, lvectors), method="arpack")
 
 
+def _rayleigh_ritz(M, basis):
+    """Ritz values and vectors of M on the orthonormal ``basis``, and the relative residual
+    ||M v - lambda v|| / (|lambda| ||v||) of the leading pair."""
+    image = M @ basis
+    values, vectors = np.linalg.eig(basis.T @ image)
+    i = int(np.argmax(np.abs(values)))
+    vector = basis @ vectors[:, i]
+    residual = np.linalg.norm(image @ vectors[:, i] - values[i] * vector)
+    residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
+    return values, basis @ vectors, float(residual)
+
+
 def _subspace_ritz(M, n, block, tol, max_rounds, products):
     """Block power iteration on M from a fixed start: the leading Ritz pair with the smallest
     relative residual seen, as (values, vectors, residual)."""
@@ -116,14 +128,9 @@ def _subspace_ritz(M, n, block, tol, max_rounds, products):
         for _ in range(products):
             basis = M @ basis
         basis = np.linalg.qr(basis)[0]
-        image = M @ basis
-        values, vectors = np.linalg.eig(basis.T @ image)
-        i = int(np.argmax(np.abs(values)))
-        vector = basis @ vectors[:, i]
-        residual = np.linalg.norm(image @ vectors[:, i] - values[i] * vector)
-        residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
+        values, vectors, residual = _rayleigh_ritz(M, basis)
         if best is None or residual < best[2]:
-            best = (values, basis @ vectors, float(residual))
+            best = (values, vectors, residual)
         if residual <= tol:
             break
     return best
@@ -224,13 +231,8 @@ class LeadingEigenTracker:
             basis = T @ basis
             if step % self.orthonormalise_every == 0 or step == self.iterations:
                 basis = np.linalg.qr(basis)[0]
-        image = T @ basis
-        values, vectors = np.linalg.eig(basis.T @ image)
-        i = int(np.argmax(np.abs(values)))
-        vector = basis @ vectors[:, i]
-        residual = np.linalg.norm(image @ vectors[:, i] - values[i] * vector)
-        residual /= max(abs(values[i]), 1e-300) * max(np.linalg.norm(vector), 1e-300)
-        return values, basis @ vectors, float(residual), basis
+        values, vectors, residual = _rayleigh_ritz(T, basis)
+        return values, vectors, residual, basis
 
     def _converge(self, T, basis):
         """``_ritz`` rounds (at most 1 + extra_rounds) until the residual passes the check."""
