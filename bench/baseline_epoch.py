@@ -26,13 +26,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import time
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 import torch
+from signet.bench import cpu_model
 from signet.core import regularizers as reg
 from signet.core.network import Network
 from signet.spectral import spectral_barrier
@@ -130,11 +130,6 @@ def baseline_epochs(model, u, y, recipe, epochs, seed=0):
         times.append((time.perf_counter() - w0, time.process_time() - c0))
     return times
 
-
-def cpu_model() -> str:
-    out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    return next((line.split(":", 1)[1].strip() for line in out.splitlines()
-                 if line.startswith("Model name")), "unknown")
 
 
 def main(argv=None):

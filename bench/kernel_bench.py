@@ -27,30 +27,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import time
 
 import numba
 import numpy as np
 import scipy.sparse as sp
 import torch
+from signet.bench import cpu_model
 from signet.core.activations import LEAK
 from signet.core.network import Network
 from signet.solver import kernels
 from signet.solver.steady_state import SteadyStateSolver
 from signet.spectral import spectral_radius
 from signet.studies.synthetic.random_network import random_network
-
-
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    for line in out.splitlines():
-        if line.startswith("Model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def mml(z: np.ndarray) -> np.ndarray:

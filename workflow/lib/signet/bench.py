@@ -29,6 +29,21 @@ __all__ = ["time_pass", "time_training", "peak_rss_mb", "add_recipe_arguments",
            "recipe_from_arguments", "TrainingClock"]
 
 
+def cpu_model() -> str:
+    """The CPU's model name from ``lscpu`` ("unknown" where there is none): every speed figure
+    names the machine it was measured on."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    for line in out.splitlines():
+        if line.startswith("Model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
