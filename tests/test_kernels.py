@@ -37,11 +37,12 @@ def _numpy_clip(v, c):
     return np.where(v > c, np.tanh(v - c) + c, np.where(v < -c, np.tanh(v + c) - c, v))
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5, 7, 8, 13])
+@pytest.mark.parametrize("batch", [1, 2, 3, 4, 5, 7, 8, 13, 70])
 def test_kernels_match_a_plain_numpy_loop(batch):
     """Forward, backward and edge gradient of the serial and threaded kernels against a
     dense numpy loop x <- f(A x + b), g <- clip(D (A^T g + G)) (<= 1e-13), for batch sizes
-    on the register path (< 8) and the in-memory path (>= 8); serial and threaded bitwise
+    of the fixed-batch serial builds (<= 64) and of the generic one (70), and of the threaded
+    build's register path (< 8) and in-memory path (>= 8); serial and threaded bitwise
     equal."""
     network = _network()
     w = _weights(network)

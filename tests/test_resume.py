@@ -41,26 +41,30 @@ KILLER = textwrap.dedent("""
     import signet.training.loop as loop
     from test_resume import problem
     from signet.training import model_from_recipe, train
-    preset, out, kill_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    preset, out, kill_at, fused = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
     network, recipe, ligands, tfs = problem(preset)
     calls = [0]
-    original = loop._batch_losses
-    def batch_losses(*args, **kwargs):
-        calls[0] += 1
-        if calls[0] == kill_at:  # in the middle of an epoch, before this batch's step
-            os.kill(os.getpid(), signal.SIGKILL)
-        return original(*args, **kwargs)
-    loop._batch_losses = batch_losses
+    def killing(original):
+        def batch(*args, **kwargs):
+            calls[0] += 1
+            if calls[0] == kill_at:  # in the middle of an epoch, before this batch's step
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(*args, **kwargs)
+        return batch
+    loop._batch_losses = killing(loop._batch_losses)  # the autograd path
+    loop.fused_batch = killing(loop.fused_batch)  # the fused path
     model = model_from_recipe(network, recipe, seed=3)
-    train(model, ligands, tfs, recipe, seed=3, output_dir=out, progress=False)
+    train(model, ligands, tfs, recipe, seed=3, output_dir=out, progress=False, fused=fused)
 """)
 
 
+@pytest.mark.parametrize("fused", [True, False], ids=["fused", "autograd"])
 @pytest.mark.parametrize("preset", sorted(PRESETS))
-def test_sigkill_mid_epoch_then_resume_is_bitwise_equal(preset, tmp_path):
+def test_sigkill_mid_epoch_then_resume_is_bitwise_equal(preset, fused, tmp_path):
     network, recipe, ligands, tfs = problem(preset)
     full = model_from_recipe(network, recipe, seed=3)
-    train(full, ligands, tfs, recipe, seed=3, output_dir=tmp_path / "full", progress=False)
+    train(full, ligands, tfs, recipe, seed=3, output_dir=tmp_path / "full", progress=False,
+          fused=fused)
 
     # batches per epoch: the training conditions split by the batch size
     held = round(recipe.validation_fraction * 16)
@@ -69,12 +73,13 @@ def test_sigkill_mid_epoch_then_resume_is_bitwise_equal(preset, tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(TESTS), *sys.path]))
     done = subprocess.run([sys.executable, "-c", KILLER, preset, str(tmp_path / "cut"),
-                           str(kill_at)], env=env, capture_output=True, text=True)
+                           str(kill_at), "1" if fused else "0"], env=env,
+                          capture_output=True, text=True)
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
 
     resumed = model_from_recipe(network, recipe, seed=3)  # a fresh process would do this
     result = train(resumed, ligands, tfs, recipe, seed=3, output_dir=tmp_path / "cut",
-                   resume=True, progress=False)
+                   resume=True, progress=False, fused=fused)
     assert result.resumed_from == 5
     for (name, a), b in zip(full.state_dict().items(), resumed.state_dict().values()):
         assert torch.equal(a, b), name

@@ -189,7 +189,7 @@ def test_an_absolute_backward_stop_fails_in_this_regime(monkeypatch):
     """Guard that the test above can fail: the same comparison with the old absolute stop
     (max |dg| < 1e-6) at |dL/dx| ~ 1e-6 is off by more than 1 %."""
     model, u = _training_regime_model("numba")
-    monkeypatch.setattr(model.solver, "backward_tolerance", lambda slope, grad: 1e-6)
+    monkeypatch.setattr(model.solver, "_tolerance_from_first", lambda first: 1e-6)
     errors, _ = _relative_gradient_errors(model, u, 1e-6)
     assert max(errors) > 1e-2, errors
 

@@ -16,7 +16,10 @@ Every function returns an unweighted 0-d tensor; the recipe's coefficients weigh
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+
+from signet.core import cache_kernels as _cache_kernels
 
 __all__ = [
     "sign_violation", "sign_violation_count", "ligand_bias", "l2", "nonzero_weights",
@@ -135,9 +138,32 @@ class StateCache:
         """All states, with rows ``index`` replaced by the live (differentiable) ``live``."""
         return self.states.index_put((index,), live)
 
+    def _arrays(self):
+        return (self.states.numpy(), self.total.numpy(), self.total_sq.numpy(),
+                self.largest.numpy(), self.largest_row.numpy(), self.smallest.numpy(),
+                self.smallest_row.numpy())
+
+    def uniformity_and_gradient(self, index: np.ndarray, live: np.ndarray, low: float = 0.01,
+                                high: float = 0.99, max_constraint: float = 50.0):
+        """(U, dU/dlive) as numpy (CPU): the value of :meth:`uniformity` and the gradient
+        autograd gives it, from one compiled pass (:mod:`signet.core.cache_kernels`)."""
+        return _cache_kernels.uniformity_and_gradient(
+            *self._arrays(), np.ascontiguousarray(index, dtype=np.int64),
+            np.ascontiguousarray(live), float(low), float(high), float(max_constraint))
+
     def update(self, index: torch.Tensor, live: torch.Tensor) -> None:
-        """Store the batch's states (rows ``index``) and update the statistics."""
+        """Store the batch's states (rows ``index``) and update the statistics (compiled
+        on the CPU, torch operations on other devices: the same rules either way)."""
         new = live.detach()
+        if self.states.device.type == "cpu":
+            _cache_kernels.update_statistics(
+                *self._arrays(), np.ascontiguousarray(torch.as_tensor(index).numpy(),
+                                                      dtype=np.int64),
+                np.ascontiguousarray(new.numpy()))
+            return
+        self._update_torch(index, new)
+
+    def _update_torch(self, index: torch.Tensor, new: torch.Tensor) -> None:
         old = self.states[index]
         self.total += new.sum(dim=0) - old.sum(dim=0)
         self.total_sq += new.square().sum(dim=0) - old.square().sum(dim=0)

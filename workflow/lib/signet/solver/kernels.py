@@ -39,19 +39,6 @@ REGISTER_BATCH = 8  # below this many samples the row sums are kept in registers
 
 
 @njit(inline="always", cache=True)
-def _value(z, code):
-    if code == 0:
-        if z < 0.0:
-            return LEAK * z
-        if z <= 0.5:
-            return z
-        return 1.0 - 0.25 / z
-    if code == 1:
-        return LEAK * z if z < 0.0 else z
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-@njit(inline="always", cache=True)
 def _clip(v, c):
     if v > c:
         return math.tanh(v - c) + c
@@ -60,25 +47,90 @@ def _clip(v, c):
     return v
 
 
+@njit(cache=True)
+def _activation_pass(z, v, code, lo, hi):
+    """z[k] <- f(z[k]) for k in [lo, hi) of the flat state arrays; returns max |f(z) - v|.
+
+    The activation runs over contiguous memory without a reduction in the same loop, so the
+    compiler vectorises it (selects instead of branches; the division of the saturating
+    branch is computed everywhere, on max(z, 0.5), and kept only where z > 0.5)."""
+    if code == 0:
+        for k in range(lo, hi):
+            x = z[k]
+            saturated = 1.0 - 0.25 / max(x, 0.5)
+            z[k] = LEAK * x if x < 0.0 else (x if x <= 0.5 else saturated)
+    elif code == 1:
+        for k in range(lo, hi):
+            x = z[k]
+            z[k] = LEAK * x if x < 0.0 else x
+    else:
+        for k in range(lo, hi):
+            z[k] = 1.0 / (1.0 + math.exp(-z[k]))
+    return _largest_change(z, v, lo, hi)
+
+
+@njit(cache=True)
+def _clip_pass(z, v, aux, c, lo, hi):
+    """z[k] <- clip(aux[k] z[k]) for k in [lo, hi); returns max |new - v|."""
+    for k in range(lo, hi):
+        z[k] = _clip(aux[k] * z[k], c)
+    return _largest_change(z, v, lo, hi)
+
+
+@njit(cache=True)
+def _largest_change(z, v, lo, hi):
+    # four running maxima: one is a chain of dependent compares the compiler will not split
+    m0 = m1 = m2 = m3 = 0.0
+    k = lo
+    while k + 4 <= hi:
+        d0 = abs(z[k] - v[k])
+        d1 = abs(z[k + 1] - v[k + 1])
+        d2 = abs(z[k + 2] - v[k + 2])
+        d3 = abs(z[k + 3] - v[k + 3])
+        m0 = d0 if d0 > m0 else m0
+        m1 = d1 if d1 > m1 else m1
+        m2 = d2 if d2 > m2 else m2
+        m3 = d3 if d3 > m3 else m3
+        k += 4
+    while k < hi:
+        d0 = abs(z[k] - v[k])
+        m0 = d0 if d0 > m0 else m0
+        k += 1
+    m0 = m1 if m1 > m0 else m0
+    m2 = m3 if m3 > m2 else m2
+    return m2 if m2 > m0 else m0
+
+
+CHUNK = 16384  # flat state values per chunk of the threaded activation pass
+
+
 def _make_iteration(backward: bool, parallel: bool):
     """Build the iteration from v_0 = 0, returning (v, steps used, last max |change|):
 
         forward   v_{k+1}[i] = f(base[i] + sum_e w_e v_k[col_e])        param = activation code
         backward  v_{k+1}[i] = clip(aux[i] (base[i] + sum_e w_e v_k[col_e]))   param = clip
 
-    The row product is written out here rather than called: numba compiled an inlined row
-    helper about 4x slower at batch 3. ``parallel`` selects ``prange`` over rows. Both flags
-    are captured in the closure as plain booleans, so each build has its own disk-cache key
-    and that key is the same in every process (a captured dispatcher pickles differently in
-    each process, which made every process compile the kernels again).
+    A step is two passes: the sparse product into a second state array (row by row), then
+    the activation (or clip) and the largest change over the flat array, which vectorises.
+    Fusing the activation into the row loop, as before, kept it scalar and branchy: the
+    split is 1.5x faster a step at batch 5 and 2.5x at batch 20 on the KEGG network
+    (docs/performance.md). The row product is written out here rather than called: numba
+    compiled an inlined row helper about 4x slower at batch 3. ``parallel`` selects
+    ``prange`` over rows and over chunks of the flat array. Both flags are captured in the
+    closure as plain booleans, so each build has its own disk-cache key and that key is the
+    same in every process (a captured dispatcher pickles differently in each process, which
+    made every process compile the kernels again).
     """
 
     def iterate(rowptr, col, weights, base, aux, param, steps, tol):
         assert parallel in (False, True)  # captures the flag: a cache key per build
         n, batch = base.shape
+        flat = n * batch
         v = np.zeros_like(base)
-        v_next = np.empty_like(base)
-        change = np.zeros(n, dtype=base.dtype)
+        z = np.empty_like(base)
+        chunks = max(1, flat // CHUNK) if parallel else 1
+        part = np.zeros(chunks, dtype=base.dtype)
+        aux_flat = aux.reshape(flat)
         used = 0
         residual = 0.0
         for _ in range(steps):
@@ -88,12 +140,12 @@ def _make_iteration(backward: bool, parallel: bool):
                 s = 0
                 if batch >= REGISTER_BATCH:
                     for s in range(batch):
-                        v_next[i, s] = base[i, s]
+                        z[i, s] = base[i, s]
                     for e in range(lo, hi):
                         w = weights[e]
                         j = col[e]
                         for s in range(batch):
-                            v_next[i, s] += w * v[j, s]
+                            z[i, s] += w * v[j, s]
                     s = batch
                 while s + 4 <= batch:
                     a0 = base[i, s]
@@ -107,10 +159,10 @@ def _make_iteration(backward: bool, parallel: bool):
                         a1 += w * v[j, s + 1]
                         a2 += w * v[j, s + 2]
                         a3 += w * v[j, s + 3]
-                    v_next[i, s] = a0
-                    v_next[i, s + 1] = a1
-                    v_next[i, s + 2] = a2
-                    v_next[i, s + 3] = a3
+                    z[i, s] = a0
+                    z[i, s + 1] = a1
+                    z[i, s + 2] = a2
+                    z[i, s + 3] = a3
                     s += 4
                 if s + 3 == batch:
                     a0 = base[i, s]
@@ -122,9 +174,9 @@ def _make_iteration(backward: bool, parallel: bool):
                         a0 += w * v[j, s]
                         a1 += w * v[j, s + 1]
                         a2 += w * v[j, s + 2]
-                    v_next[i, s] = a0
-                    v_next[i, s + 1] = a1
-                    v_next[i, s + 2] = a2
+                    z[i, s] = a0
+                    z[i, s + 1] = a1
+                    z[i, s + 2] = a2
                 elif s + 2 == batch:
                     a0 = base[i, s]
                     a1 = base[i, s + 1]
@@ -133,27 +185,27 @@ def _make_iteration(backward: bool, parallel: bool):
                         j = col[e]
                         a0 += w * v[j, s]
                         a1 += w * v[j, s + 1]
-                    v_next[i, s] = a0
-                    v_next[i, s + 1] = a1
+                    z[i, s] = a0
+                    z[i, s + 1] = a1
                 elif s + 1 == batch:
                     a0 = base[i, s]
                     for e in range(lo, hi):
                         a0 += weights[e] * v[col[e], s]
-                    v_next[i, s] = a0
-                largest = 0.0
-                for s in range(batch):
-                    if backward:
-                        y = _clip(aux[i, s] * v_next[i, s], param)
-                    else:
-                        y = _value(v_next[i, s], param)
-                    d = abs(y - v[i, s])
-                    if d > largest:
-                        largest = d
-                    v_next[i, s] = y
-                change[i] = largest
-            v, v_next = v_next, v
+                    z[i, s] = a0
+            z_flat = z.reshape(flat)
+            v_flat = v.reshape(flat)
+            for q in prange(chunks):
+                lo = q * flat // chunks
+                hi = (q + 1) * flat // chunks
+                if backward:
+                    part[q] = _clip_pass(z_flat, v_flat, aux_flat, param, lo, hi)
+                else:
+                    part[q] = _activation_pass(z_flat, v_flat, param, lo, hi)
+            residual = part[0]
+            for q in range(1, chunks):
+                residual = part[q] if part[q] > residual else residual
+            v, z = z, v
             used += 1
-            residual = change.max()
             if residual < tol:
                 break
         return v, used, residual
@@ -161,10 +213,66 @@ def _make_iteration(backward: bool, parallel: bool):
     return njit(parallel=parallel, cache=True)(iterate)
 
 
+def _make_fixed_batch(backward: bool, batch: int):
+    """The serial iteration for exactly ``batch`` samples (a closure constant, so every
+    sample loop has a known trip count: the compiler unrolls it and keeps the row's sums in
+    registers). Same sums in the same order as :func:`_make_iteration`, so bitwise the same
+    results; 2-2.4x faster a step at batches 3-8 (KEGG and 19 000-node networks,
+    docs/performance.md). One build (and disk-cache entry) per batch size in use."""
+
+    def iterate(rowptr, col, weights, base, aux, param, steps, tol):
+        assert backward in (False, True) and batch > 0  # captured: a cache key per build
+        n = base.shape[0]
+        flat = n * batch
+        v = np.zeros_like(base)
+        z = np.empty_like(base)
+        acc = np.empty_like(base[0])
+        aux_flat = aux.reshape(flat)
+        used = 0
+        residual = 0.0
+        for _ in range(steps):
+            for i in range(n):
+                for s in range(batch):
+                    acc[s] = base[i, s]
+                for e in range(rowptr[i], rowptr[i + 1]):
+                    w = weights[e]
+                    j = col[e]
+                    for s in range(batch):
+                        acc[s] += w * v[j, s]
+                for s in range(batch):
+                    z[i, s] = acc[s]
+            if backward:
+                residual = _clip_pass(z.reshape(flat), v.reshape(flat), aux_flat, param, 0,
+                                      flat)
+            else:
+                residual = _activation_pass(z.reshape(flat), v.reshape(flat), param, 0, flat)
+            v, z = z, v
+            used += 1
+            if residual < tol:
+                break
+        return v, used, residual
+
+    return njit(cache=True)(iterate)
+
+
+FIXED_BATCH_MAX = 64  # serial solves of up to this many samples get a fixed-batch build
+_fixed: dict = {}
+
 _forward = _make_iteration(backward=False, parallel=False)
 _backward = _make_iteration(backward=True, parallel=False)
 _forward_threaded = _make_iteration(backward=False, parallel=True)
 _backward_threaded = _make_iteration(backward=True, parallel=True)
+
+
+def _kernel(backward: bool, threaded: bool, batch: int):
+    if threaded:
+        return _backward_threaded if backward else _forward_threaded
+    if 0 < batch <= FIXED_BATCH_MAX:
+        key = (backward, batch)
+        if key not in _fixed:
+            _fixed[key] = _make_fixed_batch(backward, batch)
+        return _fixed[key]
+    return _backward if backward else _forward
 
 
 def solve_forward(rowptr, col, weights, bias, code, steps, tol, threaded=False):
@@ -173,7 +281,7 @@ def solve_forward(rowptr, col, weights, bias, code, steps, tol, threaded=False):
     Returns (x, steps used, last max |change|). ``bias`` is (nodes x samples); ``code``
     names the activation (:data:`ACTIVATION_CODES`).
     """
-    kernel = _forward_threaded if threaded else _forward
+    kernel = _kernel(False, threaded, bias.shape[1])
     return kernel(rowptr, col, weights, bias, bias, code, steps, tol)
 
 
@@ -184,8 +292,39 @@ def solve_backward(t_rowptr, t_col, t_weights, slope, grad_out, steps, tol, clip
     ``t_rowptr, t_col, t_weights`` are A^T in CSR (the weights in transposed order);
     ``slope`` = D and ``grad_out`` = G are (nodes x samples).
     """
-    kernel = _backward_threaded if threaded else _backward
+    kernel = _kernel(True, threaded, grad_out.shape[1])
     return kernel(t_rowptr, t_col, t_weights, grad_out, slope, clip, steps, tol)
+
+
+@njit(cache=True)
+def output_slope(y, code):
+    """f'(z) from y = f(z) elementwise (``slope_from_output`` of :mod:`signet.core.activations`
+    for activation ``code``), for an array of any shape."""
+    flat = y.ravel()
+    out = np.empty_like(flat)
+    if code == 0:
+        for k in range(flat.shape[0]):
+            v = flat[k]
+            out[k] = LEAK if v <= 0.0 else (1.0 if v <= 0.5 else 4.0 * (1.0 - v) ** 2)
+    elif code == 1:
+        for k in range(flat.shape[0]):
+            out[k] = LEAK if flat[k] <= 0.0 else 1.0
+    else:
+        for k in range(flat.shape[0]):
+            out[k] = flat[k] * (1.0 - flat[k])
+    return out.reshape(y.shape)
+
+
+@njit(cache=True)
+def largest_product(a, b):
+    """max |a * b| elementwise over two arrays of the same shape (0 for empty ones)."""
+    fa = a.ravel()
+    fb = b.ravel()
+    best = 0.0
+    for k in range(fa.shape[0]):
+        v = abs(fa[k] * fb[k])
+        best = v if v > best else best
+    return best
 
 
 @njit(cache=True)

@@ -180,19 +180,24 @@ class SteadyStateSolver:
         if self.tol <= 0:
             return 0.0
         first = float((slope * grad_x).abs().max()) if grad_x.numel() else 0.0
+        return self._tolerance_from_first(first)
+
+    def _tolerance_from_first(self, first: float) -> float:
+        if self.tol <= 0:
+            return 0.0
         c = self.clip
         scale = c + math.tanh(first - c) if first > c else first  # |clip| of the largest
         return self.tol * max(scale, 1e-300)
 
     def backward(self, weights: torch.Tensor, x: torch.Tensor, grad_x: torch.Tensor):
         """Return (dL/dweights, dL/dbias, steps, residual) from x_ss and dL/dx_ss."""
-        slope = self.activation.slope_from_output(x)
-        tol = self.backward_tolerance(slope, grad_x.detach())
         if self.use_numba(weights):
             c = self._cpu
             w = weights.detach().numpy()
-            slope_t, grad_t, x_t = (c.to_kernel(a) for a in (slope.numpy(),
-                                                             grad_x.detach().numpy(), x.numpy()))
+            x_np, grad_np = x.numpy(), grad_x.detach().numpy()
+            slope = _kernels.output_slope(x_np, self.activation_code)
+            tol = self._tolerance_from_first(_kernels.largest_product(slope, grad_np))
+            slope_t, grad_t, x_t = (c.to_kernel(a) for a in (slope, grad_np, x_np))
             threads = _kernels.threads_for(self.n_edges, grad_t.shape[1], self.threads)
             g, used, residual = _kernels.solve_backward(
                 c.t_rowptr, c.t_col, w[c.t_slot], slope_t, grad_t, self.steps, tol,
@@ -201,6 +206,8 @@ class SteadyStateSolver:
             g = g.T if c.order is None else g[c.rank].T
             return (torch.from_numpy(grad_w), torch.from_numpy(np.ascontiguousarray(g)),
                     int(used), float(residual))
+        slope = self.activation.slope_from_output(x)
+        tol = self.backward_tolerance(slope, grad_x.detach())
         return self._backward_torch(weights.detach(), x, slope, grad_x.detach(), tol)
 
     def _backward_torch(self, weights, x, slope, grad_x, tol):

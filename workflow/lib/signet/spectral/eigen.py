@@ -18,6 +18,9 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
+from scipy.linalg.lapack import dgeev as _dgeev
+
+from signet.spectral import kernels as _kernels
 
 __all__ = ["Eigen", "leading_eigen_exact", "leading_eigen_arpack", "leading_eigen_subspace",
            "LeadingEigenTracker"]
@@ -61,12 +64,56 @@ def _as_sparse(T) -> scipy.sparse.csr_matrix:
 
 def _match_left(value, left_values, left_vectors):
     """Pick the left eigenvector of ``value`` (conjugating if it belongs to conj(value))."""
+    j, conjugate = _match_index(value, left_values)
+    return np.conj(left_vectors[:, j]) if conjugate else left_vectors[:, j]
+
+
+def _match_index(value, left_values):
+    """Index of the left Ritz value belonging to ``value``, and whether its vector must be
+    conjugated (it belongs to conj(value))."""
     diffs = np.abs(left_values - value)
     diffs_conj = np.abs(np.conj(left_values) - value)
     i, j = int(np.argmin(diffs)), int(np.argmin(diffs_conj))
-    if diffs[i] <= diffs_conj[j]:
-        return left_vectors[:, i]
-    return np.conj(left_vectors[:, j])
+    return (i, False) if diffs[i] <= diffs_conj[j] else (j, True)
+
+
+def _small_eig(small):
+    """Eigenvalues and right eigenvectors of a small real matrix, as ``numpy.linalg.eig``
+    gives them, from LAPACK's dgeev called directly (numpy's wrapper added a third to the
+    cost of a 16 x 16 solve)."""
+    wr, wi, _, vr, info = _dgeev(small, compute_vl=0, compute_vr=1)
+    if info != 0:
+        return np.linalg.eig(small)
+    values = wr + 1j * wi
+    vectors = vr.astype(np.complex128)
+    j = 0
+    while j < len(wr):
+        if wi[j] != 0 and j + 1 < len(wr):  # a complex pair: columns j, j+1 are re, im
+            vectors[:, j] = vr[:, j] + 1j * vr[:, j + 1]
+            vectors[:, j + 1] = np.conj(vectors[:, j])
+            j += 2
+        else:
+            j += 1
+    return values, vectors
+
+
+def _csr_arrays(T):
+    """``(indptr, indices, data)`` of T as CSR (float64 data), from scipy, dense or arrays."""
+    if isinstance(T, tuple):
+        return T
+    sparse = _as_sparse(T)
+    if sparse.format != "csr":
+        sparse = sparse.tocsr()
+    return sparse.indptr, sparse.indices, np.asarray(sparse.data, dtype=np.float64)
+
+
+def _to_scipy(T, n) -> scipy.sparse.csr_matrix:
+    indptr, indices, data = T
+    return scipy.sparse.csr_matrix((data, indices, indptr), shape=(n, n))
+
+
+def _transpose(T, n):
+    return _csr_arrays(_to_scipy(T, n).T.tocsr())
 
 
 def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
@@ -219,20 +266,25 @@ class LeadingEigenTracker:
             self.keyed.popitem(last=False)
 
     def _ritz(self, T, basis):
-        """Iterate, then return (ritz values, ritz vectors, relative residual, new basis).
+        """Iterate, then return (ritz values, coefficient vectors, relative residual of the
+        leading pair, new basis); the Ritz vectors are ``basis @ coefficients``.
 
-        The block is orthonormalised (QR) every ``orthonormalise_every`` products and after
-        the last: in exact arithmetic span(T^s Q) does not depend on where the QRs fall. In
-        floating point, columns along eigenvalues much smaller than the leading one shrink
-        relative to it over the products between two QRs and lose digits; the leading
-        directions, which carry the Ritz pair, do not. (The QRs were 65 % of a call with a
-        QR after every product; tests/test_spectral.py checks the pair against dense eig.)"""
-        for step in range(1, self.iterations + 1):
-            basis = T @ basis
-            if step % self.orthonormalise_every == 0 or step == self.iterations:
-                basis = np.linalg.qr(basis)[0]
-        values, vectors, residual = _rayleigh_ritz(T, basis)
-        return values, vectors, residual, basis
+        The block is orthonormalised every ``orthonormalise_every`` products and after the
+        last: in exact arithmetic span(T^s Q) does not depend on where the orthonormalisations
+        fall. In floating point, columns along eigenvalues much smaller than the leading one
+        shrink relative to it over the products between two of them and lose digits; the
+        leading directions, which carry the Ritz pair, do not (tests/test_spectral.py checks
+        the pair against dense eig). The products, the Gram-Schmidt passes and the projection
+        are compiled (:mod:`signet.spectral.kernels`); only the k x k ``eig`` is LAPACK's."""
+        indptr, indices, data = T
+        basis, image, small = _kernels.iterate_block(indptr, indices, data, basis,
+                                                     self.iterations, self.orthonormalise_every)
+        values, vectors = _small_eig(small)
+        i = int(np.argmax(np.abs(values)))
+        residual = _kernels.ritz_residual(basis, image,
+                                          np.ascontiguousarray(vectors[:, i], np.complex128),
+                                          complex(values[i]))
+        return values, vectors, float(residual), basis
 
     def _converge(self, T, basis):
         """``_ritz`` rounds (at most 1 + extra_rounds) until the residual passes the check."""
@@ -243,43 +295,65 @@ class LeadingEigenTracker:
             if residual <= self.fallback_residual or rounds > self.extra_rounds:
                 return values, vectors, residual, basis, rounds
 
+    def _converge_left(self, Tt, basis, value):
+        """The left side: rounds of products with T^T as in :meth:`_converge`, but the Ritz
+        vector for the right side's ``value`` comes from inverse iteration on the projected
+        k x k matrix (two solves with one LU) instead of a second full eigen-decomposition:
+        w with T^T w ~= value w is the left eigenvector the gradient needs, and its
+        residual ||T^T w - value w|| / (|value| ||w||) is checked as on the right."""
+        rounds = 0
+        while True:
+            indptr, indices, data = Tt
+            basis, image, small = _kernels.iterate_block(indptr, indices, data, basis,
+                                                         self.iterations,
+                                                         self.orthonormalise_every)
+            coefficients = _kernels.shifted_null_vector(small, complex(value), 2)
+            residual = float(_kernels.ritz_residual(basis, image, coefficients,
+                                                    complex(value)))
+            rounds += 1
+            if residual <= self.fallback_residual or rounds > self.extra_rounds:
+                return coefficients, residual, basis, rounds
+
     def __call__(self, T, T_transposed=None, key=None) -> Eigen:
-        T = _as_sparse(T)
-        n = T.shape[0]
+        """The leading eigen-triple of T (scipy sparse, dense, or CSR arrays
+        ``(indptr, indices, data)``); ``T_transposed`` in the same form saves a transpose."""
+        T = _csr_arrays(T)
+        n = T[0].shape[0] - 1
         k = min(self.block, n)
         if n <= 2 * k + 2:  # tiny: dense is exact and cheap
-            return leading_eigen_exact(T)
+            return leading_eigen_exact(_to_scipy(T, n))
         if key is not None and key in self.keyed and self.keyed[key][0].shape[0] == n:
             self.right_basis, self.left_basis = self.keyed[key]
-        with _one_blas_thread():
-            eigen = self._solve(T, T_transposed, n)
+        eigen = self._solve(T, T_transposed, n)
         self._remember(key)
         return eigen
 
     def _solve(self, T, T_transposed, n) -> Eigen:
         if self.right_basis is None or self.right_basis.shape[0] != n:
-            return self._restart(T, None, None, "cold-start")
+            return self._restart(T, n, None, None, "cold-start")
         values, vectors, res_r, self.right_basis, rounds_r = self._converge(T, self.right_basis)
         i = int(np.argmax(np.abs(values)))
-        value, right = values[i], vectors[:, i]
-        Tt = T.T.tocsr() if T_transposed is None else T_transposed
-        lvalues, lvectors, res_l, self.left_basis, rounds_l = self._converge(Tt,
-                                                                             self.left_basis)
+        value = complex(values[i])
+        right = _kernels.ritz_projection(self.right_basis,
+                                         np.ascontiguousarray(vectors[:, i], np.complex128))
+        Tt = _transpose(T, n) if T_transposed is None else _csr_arrays(T_transposed)
+        coefficients, res_l, self.left_basis, rounds_l = self._converge_left(
+            Tt, self.left_basis, value)
         self.last_residual = max(res_r, res_l)
+        left = _kernels.ritz_projection(self.left_basis, coefficients)
         if self.last_residual > self.fallback_residual:
             self.fallbacks += 1
             log.debug("eigen tracker restart %d: relative residual %.3g (right %.3g, left "
                       "%.3g) after %d + %d rounds, Ritz |lambda| %.6g", self.fallbacks,
                       self.last_residual, res_r, res_l, rounds_r, rounds_l, abs(value))
-            return self._restart(T, right, lvectors[:, int(np.argmax(np.abs(lvalues)))],
-                                 "fallback")
-        return Eigen(complex(value), right, _match_left(value, lvalues, lvectors),
+            return self._restart(T, n, right, left, "fallback")
+        return Eigen(value, right, left,
                      iterations=self.iterations * max(rounds_r, rounds_l), method="tracked")
 
-    def _restart(self, T, right0, left0, how):
-        n = T.shape[0]
+    def _restart(self, T, n, right0, left0, how):
         k = min(self.block, n)
-        exact = leading_eigen_arpack(T, right0, left0)
+        with _one_blas_thread():
+            exact = leading_eigen_arpack(_to_scipy(T, n), right0, left0)
         self.right_basis = self._seed_basis(exact.right, n, k)
         self.left_basis = self._seed_basis(exact.left, n, k)
         self.last_residual = 0.0
@@ -290,6 +364,7 @@ class LeadingEigenTracker:
     def _seed_basis(vector, n, k):
         # deterministic filler columns: the warm start is a function of the vector only
         filler = np.random.default_rng(n).standard_normal((n, k - 2))
-        return np.linalg.qr(np.column_stack([vector.real, vector.imag, filler]))[0]
+        return np.ascontiguousarray(
+            np.linalg.qr(np.column_stack([vector.real, vector.imag, filler]))[0])
 
 

@@ -30,10 +30,20 @@ import numpy as np
 import scipy.sparse
 import torch
 
+from signet.spectral import kernels as _kernels
 from signet.spectral.eigen import Eigen, LeadingEigenTracker, leading_eigen_exact
 
 __all__ = ["transition_matrix", "spectral_radius", "rho_edge_gradient", "rho_target", "spectral_barrier",
            "SpectralTerm", "shrink_spectral_radius"]
+
+
+def _as_float64(values) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach()
+        if values.device.type != "cpu" or values.dtype != torch.float64:
+            values = values.to(device="cpu", dtype=torch.float64)
+        return values.numpy()
+    return np.asarray(values, dtype=np.float64)
 
 
 def rho_edge_gradient(eigen: Eigen, sources, targets) -> np.ndarray:
@@ -125,25 +135,32 @@ class SpectralTerm:
         n = self.n
         self._order = np.lexsort((self.sources, self.targets))
         self._indptr = np.searchsorted(self.targets[self._order], np.arange(n + 1))
-        self._indices = self.sources[self._order]
+        self._indices = np.ascontiguousarray(self.sources[self._order])
         self._t_order = np.lexsort((self.targets, self.sources))
         self._t_indptr = np.searchsorted(self.sources[self._t_order], np.arange(n + 1))
-        self._t_indices = self.targets[self._t_order]
+        self._t_indices = np.ascontiguousarray(self.targets[self._t_order])
 
-    def matrices(self, weights: torch.Tensor, slope: torch.Tensor):
-        """T = diag(slope) A and its transpose as scipy CSR matrices."""
-        values = weights.double().cpu().numpy() * slope.double().cpu().numpy()[self.targets]
-        shape = (self.n, self.n)
-        T = scipy.sparse.csr_matrix((values[self._order], self._indices, self._indptr), shape)
-        Tt = scipy.sparse.csr_matrix((values[self._t_order], self._t_indices, self._t_indptr),
-                                     shape)
+    def csr_arrays(self, weights, slope):
+        """T = diag(slope) A and its transpose as CSR arrays ``(indptr, indices, data)``
+        (``weights`` and ``slope``: tensors or float64 numpy arrays)."""
+        w = _as_float64(weights)
+        d = _as_float64(slope)
+        T = (self._indptr, self._indices, _kernels.edge_values(w, d, self.targets, self._order))
+        Tt = (self._t_indptr, self._t_indices,
+              _kernels.edge_values(w, d, self.targets, self._t_order))
         return T, Tt
 
-    def eigen(self, weights: torch.Tensor, slope: torch.Tensor, key=None) -> Eigen:
-        T, Tt = self.matrices(weights, slope)
+    def matrices(self, weights, slope):
+        """T = diag(slope) A and its transpose as scipy CSR matrices."""
+        shape = (self.n, self.n)
+        return tuple(scipy.sparse.csr_matrix((data, indices, indptr), shape)
+                     for indptr, indices, data in self.csr_arrays(weights, slope))
+
+    def eigen(self, weights, slope, key=None) -> Eigen:
         if self.method == "tracked":
+            T, Tt = self.csr_arrays(weights, slope)
             return self.tracker(T, Tt, key=key)
-        return leading_eigen_exact(T)
+        return leading_eigen_exact(self.matrices(weights, slope)[0])
 
     def __call__(self, weights: torch.Tensor, slope: torch.Tensor, key=None) -> torch.Tensor:
         """rho(T); ``key`` names the condition of ``slope`` (one warm start per key)."""

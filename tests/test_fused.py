@@ -1,0 +1,174 @@
+"""The fused CPU batch step (no autograd) against the autograd path it replaces on the CPU:
+every loss term's value and every parameter gradient of one batch, training over several
+epochs, the compiled Adam step against torch's, and the compiled state-cache update against
+its torch version. The autograd path is the reference: its terms are plain torch
+expressions (tests/test_core_references.py checks them against the method's formulas)."""
+
+import numpy as np
+import pytest
+import torch
+from signet.core import regularizers as reg
+from signet.core.network import Network
+from signet.solver import kernels
+from signet.spectral import SpectralTerm
+from signet.studies.synthetic.conditions import training_conditions
+from signet.studies.synthetic.random_network import random_network
+from signet.training import PRESETS, model_from_recipe, train
+from signet.training.fused import adam_step, fused_batch
+from signet.training.loop import _batch_losses, _capped, align_data
+
+
+def _problem(seed=0, conditions=12, nodes=60):
+    table, annotation = random_network(nodes, 3.0, seed=seed)
+    network = Network.from_tables(table, annotation)
+    ligands = training_conditions(network.ligands, conditions, 2, seed=seed)
+    reference = model_from_recipe(network, PRESETS["paper"], seed=99)
+    tfs, _ = reference.simulate(ligands)
+    return network, ligands, tfs
+
+
+CASES = {
+    "paper": {},
+    "macrophage": {"preset": "macrophage"},  # trainable projection, other coefficients
+    "reference barrier, regularisation only": {"spectral_form": "reference", "fit": 0.0},
+    "no noise (ties in the state extremes)": {"noise": 0.0},
+    "no uniformity": {"uniformity": 0.0},
+    "capped solve, rho at every sample": {"steps": 3, "spectral_on_cap": True},
+}
+
+
+def _one_batch(recipe, path, model, u, y, cols, index, states, lr=1e-3):
+    cache = reg.StateCache(states)
+    term = SpectralTerm(model.network, method="exact")
+    generator = torch.Generator().manual_seed(3)
+    model.zero_grad(set_to_none=True)
+    if path == "autograd":
+        loss, terms, x, info = _batch_losses(model, recipe, u, y, cols, index, cache, term,
+                                             generator, lr, True)
+        loss.backward()
+        terms = {k: float(v.detach()) for k, v in terms.items()}
+    else:
+        terms, x, info = fused_batch(model, recipe, u, y, cols, index, cache, term, generator,
+                                     lr, True, lambda i: _capped(i, recipe, model.steps))
+    grads = {name: None if p.grad is None else p.grad.clone()
+             for name, p in model.named_parameters()}
+    return terms, grads, x.detach().clone(), info, generator.get_state()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_one_batch_equals_autograd(case):
+    settings = dict(CASES[case])
+    recipe = PRESETS[settings.pop("preset", "paper")].replace(**settings)
+    network, ligands, tfs = _problem(seed=1)
+    model = model_from_recipe(network, recipe, seed=0)
+    if case == "macrophage":
+        model.input_scale.requires_grad_(True)  # input scales trainable too
+    with torch.no_grad():  # move off the initial values so that every term has a gradient
+        model.projection.mul_(1.1)
+        model.weights[::7] *= -1
+    u, y, cols, _ = align_data(model, ligands, tfs)
+    with torch.no_grad():
+        _, states, _ = model(u)
+    index = torch.tensor([7, 2, 9, 4, 0])
+    reference = _one_batch(recipe, "autograd", model, u, y, cols, index, states)
+    fused = _one_batch(recipe, "fused", model, u, y, cols, index, states)
+    assert sorted(reference[0]) == sorted(fused[0])
+    for name, value in reference[0].items():
+        assert fused[0][name] == pytest.approx(value, rel=1e-12, abs=1e-300), name
+    for name, grad in reference[1].items():
+        other = fused[1][name]
+        if grad is None:
+            assert other is None, name
+            continue
+        scale = float(grad.abs().max())
+        assert scale > 0, name
+        assert float((other - grad).abs().max()) <= 1e-12 * scale, name
+    assert torch.equal(reference[2], fused[2])  # same noise, same solve
+    assert reference[3].backward_steps == fused[3].backward_steps
+    assert torch.equal(reference[4], fused[4])  # the generator consumed alike
+    if case.startswith("capped"):
+        assert reference[3].steps == 3 and "rho" in reference[0]
+
+
+def test_training_with_both_paths_agrees():
+    """Twelve epochs of the paper recipe (tracked eigen-solver, Adam resets, noise) with the
+    fused step and with autograd: the same losses per epoch and the same parameters to
+    1e-9 (relative); rounding differs in the last bits, nothing else."""
+    network, ligands, tfs = _problem(seed=2, conditions=16)
+    recipe = PRESETS["paper"].replace(epochs=12, warmup_epochs=3, adam_reset_every=5,
+                                      checkpoint_every=0, steps=60)
+    out = {}
+    for fused in (True, False):
+        model = model_from_recipe(network, recipe, seed=4)
+        result = train(model, ligands, tfs, recipe, seed=1, progress=False, fused=fused)
+        out[fused] = (result.log, model.weights.detach().clone(), model.bias.detach().clone())
+    (log_f, w_f, b_f), (log_a, w_a, b_a) = out[True], out[False]
+    for column in ("loss", "fit", "uniformity", "spectral", "rho", "l2"):
+        assert np.allclose(log_f[column], log_a[column], rtol=1e-9, atol=1e-14), column
+    assert torch.allclose(w_f, w_a, rtol=1e-9, atol=1e-12)
+    assert torch.allclose(b_f, b_a, rtol=1e-9, atol=1e-12)
+    assert log_f["loss"].iloc[-1] != log_f["loss"].iloc[0]
+
+
+def test_compiled_adam_step_equals_torch_adam():
+    """300 steps with a learning-rate change and a missing gradient: the compiled step
+    against torch's single-tensor Adam, to 1e-14 relative, with the state torch keeps."""
+    torch.manual_seed(0)
+    start = [torch.randn(40, dtype=torch.float64), torch.randn(7, dtype=torch.float64)]
+    ours = [torch.nn.Parameter(t.clone()) for t in start]
+    theirs = [torch.nn.Parameter(t.clone()) for t in start]
+    mine = torch.optim.Adam(ours, lr=1e-3, fused=True)
+    reference = torch.optim.Adam(theirs, lr=1e-3, foreach=False)
+    for step in range(300):
+        grads = [torch.randn(40, dtype=torch.float64), torch.randn(7, dtype=torch.float64)]
+        for p, q, g in zip(ours, theirs, grads):
+            p.grad, q.grad = g.clone(), g.clone()
+        if step % 50 == 7:  # a parameter without a gradient is left alone
+            ours[1].grad = theirs[1].grad = None
+        adam_step(mine)
+        reference.step()
+        if step == 120:
+            for opt in (mine, reference):
+                opt.param_groups[0]["lr"] = 3e-4
+    for p, q in zip(ours, theirs):
+        assert float((p - q).abs().max()) <= 1e-14 * float(q.abs().max())
+        assert float(mine.state[p]["step"]) == float(reference.state[q]["step"])
+        assert torch.allclose(mine.state[p]["exp_avg_sq"], reference.state[q]["exp_avg_sq"],
+                              rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_compiled_cache_update_equals_the_torch_update(ties):
+    """The state cache's compiled update against its torch version over 60 batches: states
+    and extremes (values and rows, ties to the first row) exactly, sums to 1e-12."""
+    rng = np.random.default_rng(5)
+    conditions, nodes = 30, 12
+    def states(rows):
+        x = rng.normal(size=(rows, nodes))
+        if ties:
+            x = np.round(x, 1)  # many equal values
+            x[:, :3] = 0.25  # constant columns
+        return torch.from_numpy(x)
+    start = states(conditions)
+    compiled, plain = reg.StateCache(start), reg.StateCache(start)
+    for _ in range(60):
+        index = torch.from_numpy(rng.choice(conditions, size=5, replace=False))
+        new = states(5)
+        compiled.update(index, new)
+        plain._update_torch(index, new.clone())
+    assert torch.equal(compiled.states, plain.states)
+    for name in ("largest", "largest_row", "smallest", "smallest_row"):
+        assert torch.equal(getattr(compiled, name), getattr(plain, name)), name
+    for name in ("total", "total_sq"):
+        assert torch.allclose(getattr(compiled, name), getattr(plain, name), rtol=0,
+                              atol=1e-12), name
+
+
+@pytest.mark.parametrize("name,code", sorted(kernels.ACTIVATION_CODES.items()))
+def test_compiled_output_slope_equals_the_activation(name, code):
+    from signet.core.activations import get_activation
+    y = torch.linspace(-0.5, 0.999, 301, dtype=torch.float64).reshape(7, 43)
+    if name == "sigmoid":
+        y = y.clamp(1e-6, 1 - 1e-6)
+    expected = get_activation(name).slope_from_output(y).numpy()
+    assert np.array_equal(kernels.output_slope(y.numpy(), code), expected)
