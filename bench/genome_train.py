@@ -30,11 +30,12 @@ import numpy as np
 import torch
 from signet.core.knockout import knockout
 from signet.core.network import Network
-from signet.eval.metrics import pooled_r
+from signet.eval.metrics import mean_predictor, pearson, pooled_r
 from signet.spectral.eigen import leading_eigen_arpack
 from signet.spectral.radius import transition_matrix
 from signet.studies.synthetic.conditions import random_conditions, training_conditions
 from signet.studies.synthetic.random_network import signaling_network
+from signet.studies.synthetic.reference_suite import loop_bounded_reference
 from signet.training import Recipe, model_from_recipe, train
 
 
@@ -59,7 +60,17 @@ def main(argv=None):
     parser.add_argument("--eval-every", type=int, default=0)
     parser.add_argument("--knockout-conditions", type=int, default=1)
     parser.add_argument("--out", default=None, help="checkpoint folder (none: no checkpoints)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from the checkpoint in --out (bitwise as uninterrupted)")
+    parser.add_argument("--skip-final", action="store_true",
+                        help="no simulate / knock-out timing after training")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reference", choices=["loops", "uniform"], default="loops",
+                        help="loops: signet.studies.synthetic.reference_suite."
+                             "loop_bounded_reference; uniform: the recipe's initialisation "
+                             "with every weight scaled to rho(|A|) = 0.9")
+    parser.add_argument("--feedback", type=float, default=0.2,
+                        help="share of internal edges closing loops in the network")
     parser.add_argument("--set", action="append", default=[], help="recipe field=value")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -68,7 +79,8 @@ def main(argv=None):
     print(f"# recipe {recipe.name}: {recipe.to_dict()}")
 
     t0, c0 = time.perf_counter(), time.process_time()
-    table, annotation = signaling_network(args.nodes, args.edges_per_node, seed=args.seed)
+    table, annotation = signaling_network(args.nodes, args.edges_per_node, seed=args.seed,
+                                          feedback_fraction=args.feedback)
     network = Network.from_tables(table, annotation)
     print(f"network: {network.n_nodes} nodes, {network.n_edges} edges, "
           f"{len(network.ligands)} ligands, {len(network.tfs)} TFs")
@@ -76,12 +88,16 @@ def main(argv=None):
 
     t0, c0 = time.perf_counter(), time.process_time()
     reference = model_from_recipe(network, recipe, seed=args.seed + 1000)
+    if args.reference == "loops":
+        notes = loop_bounded_reference(reference, 0.9, seed=args.seed + 1000)
+        print(f"reference model (loop-bounded): {notes}")
     with torch.no_grad():
         w = reference.weights.detach().double().numpy()
         bound = leading_eigen_arpack(transition_matrix(network, np.abs(w))).rho
-        reference.weights.mul_(0.9 / bound)
-        w = reference.weights.detach().double().numpy()
-        bound = leading_eigen_arpack(transition_matrix(network, np.abs(w))).rho
+        if args.reference == "uniform":
+            reference.weights.mul_(0.9 / bound)
+            w = reference.weights.detach().double().numpy()
+            bound = leading_eigen_arpack(transition_matrix(network, np.abs(w))).rho
     print(f"reference model: rho(|A|) = {bound:.4f} bounds rho(T) at every condition")
     ligands = training_conditions(network.ligands, args.conditions,
                                   args.ligands_per_condition, seed=args.seed)
@@ -90,6 +106,17 @@ def main(argv=None):
     tfs, _ = reference.simulate(ligands)
     test_tfs, _ = reference.simulate(test)
     stamp("reference model and data", t0, c0)
+
+    centre = test_tfs.mean(axis=0)
+    baseline = mean_predictor(tfs, test)
+    print(f"mean predictor (each TF's training mean): test r {pooled_r(baseline, test_tfs):.4f};"
+          f" test TF sd: median {float(test_tfs.std(axis=0).median()):.4f}", flush=True)
+
+    def scores(predicted):
+        # pooled r, and the same after each TF's test mean is taken off both sides (what is
+        # left when the TF offsets, which the mean predictor already gets, are removed)
+        return (f"test r {pooled_r(predicted, test_tfs):.4f}, TF-centred r "
+                f"{pearson(predicted - centre, test_tfs - centre):.4f}")
 
     model = model_from_recipe(network, recipe, seed=args.seed)
     state = {"wall": time.perf_counter(), "cpu": time.process_time(), "start": time.perf_counter()}
@@ -102,18 +129,22 @@ def main(argv=None):
                 f"peak RSS {peak_rss_mb():.0f} MB, load {os.getloadavg()[0]:.1f}")
         if args.eval_every and epoch % args.eval_every == 0:
             predicted, _ = model.simulate(test)
-            line += f", test r {pooled_r(predicted, test_tfs):.4f}"
+            line += ", " + scores(predicted)
         print(line, flush=True)
         state["wall"], state["cpu"] = time.perf_counter(), time.process_time()
 
     result = train(model, ligands, tfs, recipe, output_dir=args.out, seed=args.seed,
-                   progress=False, callback=callback)
-    print(f"training: {result.epochs_run} epochs in {result.seconds:.1f} s")
+                   progress=False, callback=callback, resume=args.resume)
+    print(f"training: {result.epochs_run} epochs in {result.seconds:.1f} s (best epoch "
+          f"{result.best_epoch})")
+    if args.skip_final:
+        predicted, _ = model.simulate(test)
+        print(f"final: {scores(predicted)}; peak RSS {peak_rss_mb():.0f} MB")
+        return
 
     t0, c0 = time.perf_counter(), time.process_time()
     predicted, _ = model.simulate(test)
-    stamp(f"simulate {len(test)} test conditions (test r {pooled_r(predicted, test_tfs):.4f})",
-          t0, c0)
+    stamp(f"simulate {len(test)} test conditions ({scores(predicted)})", t0, c0)
     if args.knockout_conditions:
         t0, c0 = time.perf_counter(), time.process_time()
         table = knockout(model, test.iloc[:args.knockout_conditions])

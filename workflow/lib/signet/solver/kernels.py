@@ -104,6 +104,22 @@ def _largest_change(z, v, lo, hi):
 CHUNK = 16384  # flat state values per chunk of the threaded activation pass
 
 
+
+def _cached_build(iterate, name: str, parallel: bool = False):
+    """Compile one closure build under a qualname of its own, with a disk cache.
+
+    Every build of a factory shares the qualname ``_make_....<locals>.iterate``. numba names
+    a compiled function, and the environment that holds its constants, by qualname and a
+    per-process counter; two builds written to the cache by different processes could then
+    carry the same name, and a third process loading both got the first one's environment
+    for the second: returning the state failed with "NRT_adapt_ndarray_to_python: descr is
+    NULL" (CI, a full test run from an empty cache). A qualname per build keeps the names,
+    and the cache index files, apart.
+    """
+    iterate.__name__ = name
+    iterate.__qualname__ = name
+    return njit(parallel=parallel, cache=True)(iterate)
+
 def _make_iteration(backward: bool, parallel: bool):
     """Build the iteration from v_0 = 0, returning (v, steps used, last max |change|):
 
@@ -210,7 +226,8 @@ def _make_iteration(backward: bool, parallel: bool):
                 break
         return v, used, residual
 
-    return njit(parallel=parallel, cache=True)(iterate)
+    return _cached_build(iterate, f"iterate_{'backward' if backward else 'forward'}"
+                         f"{'_threaded' if parallel else ''}", parallel=parallel)
 
 
 def _make_fixed_batch(backward: bool, batch: int):
@@ -252,7 +269,7 @@ def _make_fixed_batch(backward: bool, batch: int):
                 break
         return v, used, residual
 
-    return njit(cache=True)(iterate)
+    return _cached_build(iterate, f"iterate_{'backward' if backward else 'forward'}_batch{batch}")
 
 
 FIXED_BATCH_MAX = 64  # serial solves of up to this many samples get a fixed-batch build
