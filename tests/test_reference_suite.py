@@ -11,13 +11,15 @@ from signet.core.activations import get_activation
 from signet.core.model import SignalingModel
 from signet.core.network import Network
 from signet.errors import SignetInputError
-from signet.studies.synthetic.random_network import random_network
+from signet.studies.synthetic.random_network import random_network, signaling_network
 from signet.studies.synthetic.reference_model import ReferenceSettings
 from signet.studies.synthetic.reference_suite import (
     ReferenceSpec,
+    _conditions,
     build_reference,
     describe_reference,
     internal_index,
+    loop_bounded_reference,
     parse_suite,
     saturate,
     scale_to_rho,
@@ -117,3 +119,39 @@ def test_random_member_and_its_table():
     assert row["tf_mean_max"] - row["tf_mean_min"] > 0.3
     text = suite_markdown(pd.DataFrame([row]), {"random": per_tf}, {"random": spec})
     assert text.count("\n| random |") == 1
+
+
+def test_loop_bounded_reference_bounds_rho_and_keeps_feed_forward_weights():
+    """rho(|A|) by numpy's dense eigenvalues is the target; edges outside every loop keep
+    U(0.5, 1.5) / sqrt(in-degree) with the prior's sign; rho(T) at unrolled steady states
+    stays below the bound; TF means are spread as asked (checked on unrolled states)."""
+    table, annotation = signaling_network(300, 4.0, seed=2, feedback_fraction=0.3)
+    network = Network.from_tables(table, annotation)
+    model = SignalingModel(network, seed=0, init_rho=0.9)
+    notes = loop_bounded_reference(model, rho=0.9, seed=5, check_conditions=30)
+    w = model.weights.detach()
+    A = dense_matrix(network, w.abs()).numpy()
+    assert np.abs(np.linalg.eigvals(A)).max() == pytest.approx(0.9, rel=1e-6)
+    assert notes["rho_abs_A"] == pytest.approx(0.9, rel=1e-6)
+    # an edge i -> j lies on a loop iff j reaches i: transitive closure by repeated squaring
+    reach = (A > 0).astype(np.int64) + np.eye(network.n_nodes, dtype=np.int64)
+    for _ in range(10):
+        reach = ((reach @ reach) > 0).astype(np.int64)
+    src, tgt = np.asarray(network.sources), np.asarray(network.targets)
+    on_loop = reach[src, tgt] > 0          # reach[a, b]: b reaches a (rows are targets)
+    assert 0 < on_loop.sum() == notes["looped_edges"] < network.n_edges
+    indegree = np.bincount(tgt, minlength=network.n_nodes)[tgt]
+    scale = w.numpy() * np.sqrt(indegree)
+    ff = ~on_loop
+    assert np.all((np.abs(scale[ff]) >= 0.5) & (np.abs(scale[ff]) <= 1.5))
+    prior = np.asarray(network.signs)
+    assert np.all(np.sign(w.numpy())[prior != 0] == prior[prior != 0])
+    u = _u(model, 20, seed=9)
+    x = _unrolled_states(model, u)
+    slope = MML.slope_from_output(x).numpy()
+    Aw = dense_matrix(network, w).numpy()
+    rhos = [np.abs(np.linalg.eigvals(slope[k][:, None] * Aw)).max() for k in range(len(u))]
+    assert max(rhos) < 0.9
+    check = _conditions(model, 30, seed=10_000 + 5)
+    means = _unrolled_states(model, check)[:, model.tf_index].mean(0).numpy()
+    assert np.sort(means) == pytest.approx(np.linspace(0.15, 0.85, len(means)), abs=0.03)
