@@ -41,7 +41,7 @@ def _numpy_clip(v, c):
 def test_kernels_match_a_plain_numpy_loop(batch):
     """Forward, backward and edge gradient of the serial and threaded kernels against a
     dense numpy loop x <- f(A x + b), g <- clip(D (A^T g + G)) (<= 1e-13), for batch sizes
-    of the fixed-batch serial builds (<= 64) and of the generic one (70), and of the threaded
+    of the fixed-batch serial builds (<= 8) and of the generic one (13, 70), and of the threaded
     build's register path (< 8) and in-memory path (>= 8); serial and threaded bitwise
     equal."""
     network = _network()
@@ -78,6 +78,11 @@ def test_kernels_match_a_plain_numpy_loop(batch):
     g2, _, _ = kernels.solve_backward(c.t_rowptr, c.t_col, w[c.t_slot], slope, grad, steps,
                                       0.0, 1.0, threaded=True)
     assert np.array_equal(x2, x) and np.array_equal(g2, g)
+    # the generic serial build, whatever the batch: bitwise the fixed-batch build's result
+    x3, _, _ = kernels._forward(c.rowptr, c.col, w, b, b, 0, steps, 0.0)
+    g3, _, _ = kernels._backward(c.t_rowptr, c.t_col, w[c.t_slot], grad, slope, 1.0, steps,
+                                 0.0)
+    assert np.array_equal(x3, x) and np.array_equal(g3, g)
 
 
 @pytest.mark.parametrize("threads", [1, 2])

@@ -234,8 +234,9 @@ def _make_fixed_batch(backward: bool, batch: int):
     """The serial iteration for exactly ``batch`` samples (a closure constant, so every
     sample loop has a known trip count: the compiler unrolls it and keeps the row's sums in
     registers). Same sums in the same order as :func:`_make_iteration`, so bitwise the same
-    results; 2-2.4x faster a step at batches 3-8 (KEGG and 19 000-node networks,
-    docs/performance.md). One build (and disk-cache entry) per batch size in use."""
+    results; faster a step at batches 3-8 (KEGG and 19 000-node networks; see
+    :data:`FIXED_BATCH_MAX` and docs/performance.md). One build (and disk-cache entry) per
+    batch size in use."""
 
     def iterate(rowptr, col, weights, base, aux, param, steps, tol):
         assert backward in (False, True) and batch > 0  # captured: a cache key per build
@@ -272,7 +273,11 @@ def _make_fixed_batch(backward: bool, batch: int):
     return _cached_build(iterate, f"iterate_{'backward' if backward else 'forward'}_batch{batch}")
 
 
-FIXED_BATCH_MAX = 64  # serial solves of up to this many samples get a fixed-batch build
+# serial solves of up to this many samples get a fixed-batch build. Measured against the
+# generic build (same process, interleaved, Intel Xeon, 2026-12-02): 1.1-1.4x faster at
+# batches 3-8 on 1 000-19 000 nodes, 0.74-1.0x at 16-32 (the generic build's vectorised
+# in-row sums win there; the `fast` recipe trains at batch 20)
+FIXED_BATCH_MAX = 8
 _fixed: dict = {}
 
 _forward = _make_iteration(backward=False, parallel=False)
