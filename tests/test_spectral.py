@@ -13,6 +13,7 @@ from signet.spectral import (
     shrink_spectral_radius,
     spectral_barrier,
 )
+from signet.spectral.eigen import leading_eigen_arpack
 
 
 class _Edges:
@@ -232,3 +233,28 @@ def test_arpack_failure_on_a_large_matrix_falls_back_to_sparse_iteration(monkeyp
     edges = _Edges(A)
     assert np.allclose(rho_edge_gradient(eigen, edges.sources, edges.targets),
                        rho_edge_gradient(reference, edges.sources, edges.targets), atol=1e-7)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3, 4, 6])
+def test_arpack_left_vector_belongs_to_the_right_ones_eigenvalue(seed):
+    """A cycle of m nodes (m eigenvalues of one modulus, perturbed) beside weaker random
+    blocks: ARPACK's left solve returns other members of the cycle's spectrum. The triple
+    must still be consistent (numpy residuals of T v = lambda v and T^T w = lambda w, and
+    w^T v far from 0, which the spectral gradient divides by). These seeds returned an
+    orthogonal left vector (w^T v ~ 1e-16) before the fix."""
+    rng = np.random.default_rng(seed)
+    n, m = 300, int(rng.integers(5, 40))
+    cycle = scipy.sparse.csr_matrix((0.8 * rng.uniform(0.97, 1.03, m),
+                                     ([(i + 1) % m for i in range(m)], list(range(m)))),
+                                    shape=(m, m))
+    rest = scipy.sparse.random(n - m, n - m, density=0.01, random_state=seed) * 0.3
+    T = scipy.sparse.block_diag([cycle, rest]).tocsr()
+    T = (T + scipy.sparse.random(n, n, density=0.001, random_state=seed + 100) * 0.05).tocsr()
+    e = leading_eigen_arpack(T)
+    dense = T.toarray()
+    v, w, lam = e.right, e.left, e.value
+    assert np.linalg.norm(dense @ v - lam * v) <= 1e-8 * np.linalg.norm(v)
+    assert np.linalg.norm(dense.T @ w - lam * w) <= 1e-8 * np.linalg.norm(w)
+    assert abs(w @ v) >= 1e-3 * np.linalg.norm(w) * np.linalg.norm(v)
+    # ARPACK may return a neighbour of nearly the same modulus (measured: up to 1.2e-4)
+    assert abs(lam) == pytest.approx(np.abs(np.linalg.eigvals(dense)).max(), rel=1e-3)

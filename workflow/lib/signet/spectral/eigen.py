@@ -151,7 +151,35 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
             # never densify a large T (19 000 nodes: a 2.9 GB matrix and minutes of LAPACK)
             return leading_eigen_subspace(sparse)
     value = complex(values[0])
-    return Eigen(value, right[:, 0], _match_left(value, lvalues, lvectors), method="arpack")
+    j, conjugate = _match_index(value, lvalues)
+    matched = np.conj(lvalues[j]) if conjugate else lvalues[j]
+    if abs(matched - value) <= 1e-8 * max(abs(value), 1e-300):
+        left = np.conj(lvectors[:, j]) if conjugate else lvectors[:, j]
+    else:
+        # several eigenvalues share the leading modulus (a long cycle, a crowded spectrum at
+        # 19 000 nodes) and the left solve returned others: the nearest of them is another
+        # eigenvalue, whose left vector is orthogonal to this right one (w^T v ~ 1e-16, so
+        # the gradient's 1 / (w^T v) exploded). Left vector at this value instead.
+        left = _left_by_inverse_iteration(sparse, value, u0)
+    return Eigen(value, right[:, 0], left, method="arpack")
+
+
+def _left_by_inverse_iteration(sparse, value, start, steps: int = 30, tol: float = 1e-12):
+    """The left eigenvector w (w^T T = value w^T) by inverse iteration on T^T - s I with a
+    sparse LU, s a hair off ``value`` so that the factor is not singular."""
+    n = sparse.shape[0]
+    shift = value * (1 + 1e-10) + 1e-14
+    lu = scipy.sparse.linalg.splu(
+        (sparse.T - shift * scipy.sparse.identity(n)).tocsc().astype(np.complex128))
+    w = np.asarray(start, dtype=np.complex128)
+    w = w / np.linalg.norm(w)
+    transposed = sparse.T.tocsr()
+    for _ in range(steps):
+        w = lu.solve(w)
+        w = w / np.linalg.norm(w)
+        if np.linalg.norm(transposed @ w - value * w) <= tol * max(abs(value), 1e-300):
+            break
+    return w
 
 
 def _rayleigh_ritz(M, basis):
