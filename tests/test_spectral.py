@@ -258,3 +258,17 @@ def test_arpack_left_vector_belongs_to_the_right_ones_eigenvalue(seed):
     assert abs(w @ v) >= 1e-3 * np.linalg.norm(w) * np.linalg.norm(v)
     # ARPACK may return a neighbour of nearly the same modulus (measured: up to 1.2e-4)
     assert abs(lam) == pytest.approx(np.abs(np.linalg.eigvals(dense)).max(), rel=1e-3)
+
+
+def test_left_vector_by_inverse_iteration_at_a_given_value():
+    """The LU-based left solve (used when ARPACK's left pairs miss the value): numpy
+    residual of T^T w = lambda w at a complex eigenvalue that is not the leading one."""
+    from signet.spectral.eigen import _left_by_inverse_iteration
+
+    rng = np.random.default_rng(3)
+    dense = rng.standard_normal((60, 60)) * 0.1
+    values = np.linalg.eigvals(dense)
+    lam = values[np.argsort(-np.abs(values))[4]]
+    w = _left_by_inverse_iteration(scipy.sparse.csr_matrix(dense), complex(lam),
+                                   np.ones(60))
+    assert np.linalg.norm(dense.T @ w - lam * w) <= 1e-9 * np.linalg.norm(w)

@@ -151,17 +151,34 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
             # never densify a large T (19 000 nodes: a 2.9 GB matrix and minutes of LAPACK)
             return leading_eigen_subspace(sparse)
     value = complex(values[0])
-    j, conjugate = _match_index(value, lvalues)
-    matched = np.conj(lvalues[j]) if conjugate else lvalues[j]
-    if abs(matched - value) <= 1e-8 * max(abs(value), 1e-300):
-        left = np.conj(lvectors[:, j]) if conjugate else lvectors[:, j]
-    else:
+    left = _matched_left(value, lvalues, lvectors)
+    if left is None and n > 40:
         # several eigenvalues share the leading modulus (a long cycle, a crowded spectrum at
         # 19 000 nodes) and the left solve returned others: the nearest of them is another
         # eigenvalue, whose left vector is orthogonal to this right one (w^T v ~ 1e-16, so
-        # the gradient's 1 / (w^T v) exploded). Left vector at this value instead.
+        # the gradient's 1 / (w^T v) exploded). First a left solve for more eigenvalues
+        # (cheap), then inverse iteration at this value (a sparse LU: exact, but its
+        # fill-in is large on big random graphs)
+        k_more = min(16, n - 2)
+        try:
+            lvalues, lvectors = scipy.sparse.linalg.eigs(
+                sparse.T.tocsr(), k=k_more, which="LM", v0=u0, ncv=min(n - 1, 3 * k_more))
+            left = _matched_left(value, lvalues, lvectors)
+        except scipy.sparse.linalg.ArpackNoConvergence:
+            left = None
+    if left is None:
         left = _left_by_inverse_iteration(sparse, value, u0)
     return Eigen(value, right[:, 0], left, method="arpack")
+
+
+def _matched_left(value, left_values, left_vectors):
+    """The left vector of ``value`` among ARPACK's left pairs, or None when none of their
+    values is ``value`` (to 1e-8 relative)."""
+    j, conjugate = _match_index(value, left_values)
+    matched = np.conj(left_values[j]) if conjugate else left_values[j]
+    if abs(matched - value) > 1e-8 * max(abs(value), 1e-300):
+        return None
+    return np.conj(left_vectors[:, j]) if conjugate else left_vectors[:, j]
 
 
 def _left_by_inverse_iteration(sparse, value, start, steps: int = 30, tol: float = 1e-12):
