@@ -272,3 +272,68 @@ def test_left_vector_by_inverse_iteration_at_a_given_value():
     w = _left_by_inverse_iteration(scipy.sparse.csr_matrix(dense), complex(lam),
                                    np.ones(60))
     assert np.linalg.norm(dense.T @ w - lam * w) <= 1e-9 * np.linalg.norm(w)
+
+
+def _cycle_case(seed):
+    rng = np.random.default_rng(seed)
+    n, m = 300, int(rng.integers(5, 40))
+    cycle = scipy.sparse.csr_matrix((0.8 * rng.uniform(0.97, 1.03, m),
+                                     ([(i + 1) % m for i in range(m)], list(range(m)))),
+                                    shape=(m, m))
+    rest = scipy.sparse.random(n - m, n - m, density=0.01, random_state=seed) * 0.3
+    T = scipy.sparse.block_diag([cycle, rest]).tocsr()
+    return (T + scipy.sparse.random(n, n, density=0.001, random_state=seed + 100) * 0.05).tocsr()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3, 7, 26])
+def test_large_network_left_vector_from_shared_arpack_pairs_without_lu(seed, monkeypatch):
+    """Above LU_LIMIT nodes a missed left match is solved by right pairs for 16 eigenvalues
+    and the largest value both sides share, never by the sparse LU. LU_LIMIT is lowered to
+    40 so that these 300-node cycle cases (whose left solve misses) take that path; the
+    triple is checked by numpy residuals, w^T v and |lambda| against numpy's eigvals."""
+    import signet.spectral.eigen as eigen_module
+
+    monkeypatch.setattr(eigen_module, "LU_LIMIT", 40)
+
+    def no_lu(*args, **kwargs):
+        raise AssertionError("the sparse LU must not run above LU_LIMIT")
+
+    monkeypatch.setattr(eigen_module, "_left_by_inverse_iteration", no_lu)
+    shared = []
+    original = eigen_module._shared_pair
+    monkeypatch.setattr(eigen_module, "_shared_pair",
+                        lambda *a, **k: shared.append(1) or original(*a, **k))
+    T = _cycle_case(seed)
+    e = eigen_module.leading_eigen_arpack(T)
+    assert shared, "this case was chosen because its left match misses"
+    dense = T.toarray()
+    v, w, lam = e.right, e.left, e.value
+    assert e.method == "arpack"
+    assert np.linalg.norm(dense @ v - lam * v) <= 1e-8 * np.linalg.norm(v)
+    assert np.linalg.norm(dense.T @ w - lam * w) <= 1e-8 * np.linalg.norm(w)
+    assert abs(w @ v) >= 1e-3 * np.linalg.norm(w) * np.linalg.norm(v)
+    assert abs(lam) == pytest.approx(np.abs(np.linalg.eigvals(dense)).max(), rel=1e-3)
+
+
+def test_unmatched_left_vector_gives_zero_gradient_and_is_counted(monkeypatch, caplog):
+    """When no left pair matches any right value above LU_LIMIT (forced here), the triple
+    has no left vector: the value is still numpy's leading one, the spectral gradient is
+    exactly zero (not 0/0), the tracker counts the restart and one warning is logged."""
+    import signet.spectral.eigen as eigen_module
+    from signet.spectral.radius import rho_edge_gradient
+
+    monkeypatch.setattr(eigen_module, "LU_LIMIT", 40)
+    monkeypatch.setattr(eigen_module, "_matched_left", lambda *a, **k: None)
+    T = _cycle_case(2)
+    tracker = eigen_module.LeadingEigenTracker()
+    with caplog.at_level("WARNING", logger="signet.spectral"):
+        e = tracker(T)
+    assert e.method == "unmatched" and tracker.unmatched == 1
+    assert not np.any(e.left)
+    dense = T.toarray()
+    assert np.linalg.norm(dense @ e.right - e.value * e.right) <= 1e-8 * np.linalg.norm(e.right)
+    assert abs(e.value) == pytest.approx(np.abs(np.linalg.eigvals(dense)).max(), rel=1e-2)
+    sources, targets = T.tocoo().col, T.tocoo().row
+    gradient = rho_edge_gradient(e, sources, targets)
+    assert np.all(gradient == 0) and gradient.shape == (T.nnz,)
+    assert sum("no left vector" in r.getMessage() for r in caplog.records) == 1

@@ -7,11 +7,15 @@ reported as a long table ``condition, node, tf, delta``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 import torch
 
 from signet.errors import SignetInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["knockout", "KO_STRENGTH"]
 
@@ -52,6 +56,8 @@ def knockout(model, ligands: pd.DataFrame, nodes="all", strength: float = KO_STR
         extra[torch.arange(k, device=device), :, chunk] = strength
         y, _, _ = model(u.repeat(k, 1), extra_bias=extra.reshape(k * n_cond, -1))
         deltas[start:start + k] = (y.reshape(k, n_cond, -1) - control[None]).cpu()
+    import pandas as pd
+
     conditions = np.asarray(ligands.index)
     table = pd.DataFrame({
         "condition": np.tile(np.repeat(conditions, len(network.tfs)), n_nodes),

@@ -17,13 +17,17 @@ every condition, where the leak slope of 0.01 all but stops their gradients
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 import torch
 
 from signet.core.network import Network
 from signet.errors import SignetInputError
 from signet.solver.steady_state import SteadyStateSolver, steady_state
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SignalingModel", "INPUT_SCALE", "PROJECTION_SCALE"]
 
@@ -130,6 +134,8 @@ class SignalingModel(torch.nn.Module):
         nodes), so the solver's working arrays stay bounded on genome-scale networks (the
         early stop is per chunk; below 2^23 / nodes conditions there is one chunk).
         """
+        import pandas as pd
+
         u = self.ligand_tensor(ligands)
         rows = max(1, max_states // max(1, self.network.n_nodes))
         dtype = np.float32 if self.dtype == torch.float32 else np.float64
@@ -163,6 +169,8 @@ class SignalingModel(torch.nn.Module):
     # ---- parameter table -----------------------------------------------------------------
     def parameters_table(self) -> pd.DataFrame:
         """All parameters as the paper's ``Source, Target, Type, Value`` table."""
+        import pandas as pd
+
         net = self.network
         w = self.weights.detach().double().cpu().numpy()
         b = self.bias.detach().double().cpu().numpy()
@@ -182,6 +190,8 @@ class SignalingModel(torch.nn.Module):
         Every row must name a known edge / node; parameters absent from the table keep
         their current value.
         """
+        import pandas as pd
+
         net = self.network
         path = path or table.attrs.get("path")
         weights = self.weights.detach().double().cpu().clone()

@@ -8,14 +8,20 @@ position of its weight; every reader and writer of weights goes through it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from signet.errors import SignetInputError
-from signet.io import read_annotation, read_network
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and the readers are imported where tables are made or read, so a network built from
+# arrays (``signet bench --random-nodes``) does not load pandas (65 MB)
 
 __all__ = ["Network"]
 
@@ -44,8 +50,6 @@ class Network:
 
     def __post_init__(self):
         self.node_index = {node: i for i, node in enumerate(self.nodes)}
-        self.edge_slot = {(self.nodes[s], self.nodes[t]): k
-                          for k, (s, t) in enumerate(zip(self.sources, self.targets))}
         self.ligand_index = np.array([self.node_index[n] for n in self.ligands], dtype=np.int64)
         self.tf_index = np.array([self.node_index[n] for n in self.tfs], dtype=np.int64)
 
@@ -85,10 +89,19 @@ class Network:
     @classmethod
     def from_files(cls, network_path, annotation_path) -> Network:
         """Read ``*-Model.tsv`` and ``*-Annotation.tsv`` and build the network."""
+        from signet.io import read_annotation, read_network
+
         return cls.from_tables(read_network(network_path), read_annotation(annotation_path),
                                network_path=network_path, annotation_path=annotation_path)
 
     # ---- views -----------------------------------------------------------------------
+    @functools.cached_property
+    def edge_slot(self) -> dict[tuple[str, str], int]:
+        """``(source id, target id) -> edge slot``; built on first use (at 19 000 nodes the
+        dict takes about 30 MB, which a pass bench need not hold)."""
+        return {(self.nodes[s], self.nodes[t]): k
+                for k, (s, t) in enumerate(zip(self.sources.tolist(), self.targets.tolist()))}
+
     @property
     def n_nodes(self) -> int:
         return len(self.nodes)
@@ -105,6 +118,8 @@ class Network:
 
     def edge_table(self) -> pd.DataFrame:
         """Edges in slot order as a network table (``source, target, ..., sign``)."""
+        import pandas as pd
+
         table = pd.DataFrame({
             "source": [self.nodes[i] for i in self.sources],
             "target": [self.nodes[i] for i in self.targets],
@@ -116,6 +131,8 @@ class Network:
         return table
 
     def annotation_table(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame({
             "code": self.nodes,
             "name": [self.names.get(n, n) for n in self.nodes],

@@ -26,6 +26,9 @@ __all__ = ["Eigen", "leading_eigen_exact", "leading_eigen_arpack", "leading_eige
            "LeadingEigenTracker"]
 
 DENSE_LIMIT = 600
+# largest n for the sparse-LU left solve (inverse iteration); above it the left vector must
+# come from ARPACK pairs (see ``leading_eigen_arpack``)
+LU_LIMIT = 5000
 
 log = logging.getLogger("signet.spectral")
 
@@ -166,9 +169,42 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
             left = _matched_left(value, lvalues, lvectors)
         except scipy.sparse.linalg.ArpackNoConvergence:
             left = None
+    if left is None and n > LU_LIMIT:
+        # no LU at this size (at 19 000 nodes its fill-in made one epoch take 46 min):
+        # solve the right side for as many eigenvalues and take the largest value that both
+        # lists share; when none is shared the triple carries no left vector and the
+        # spectral gradient of this call is zero (counted, logged)
+        value, right_vector, left = _shared_pair(sparse, k_more, v0, lvalues, lvectors)
+        if left is None:
+            log.warning("leading eigen-pair at %d nodes: no left vector found for the "
+                        "leading value |lambda| %.6g among %d left pairs; this call's "
+                        "spectral gradient is zero", n, abs(value), len(lvalues))
+            return Eigen(value, right_vector, np.zeros(n, np.complex128),
+                         method="unmatched")
+        return Eigen(value, right_vector, left, method="arpack")
     if left is None:
         left = _left_by_inverse_iteration(sparse, value, u0)
     return Eigen(value, right[:, 0], left, method="arpack")
+
+
+def _shared_pair(sparse, k, v0, left_values, left_vectors):
+    """Right pairs for k eigenvalues; the largest-modulus one whose value is also among the
+    left pairs, as (value, right, left). When none is shared: (leading right value, its
+    vector, None)."""
+    n = sparse.shape[0]
+    try:
+        values, vectors = scipy.sparse.linalg.eigs(sparse, k=k, which="LM", v0=v0,
+                                                   ncv=min(n - 1, 3 * k))
+    except scipy.sparse.linalg.ArpackNoConvergence as stalled:
+        values, vectors = stalled.eigenvalues, stalled.eigenvectors
+    if len(values) == 0:
+        values, vectors = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
+    order = np.argsort(-np.abs(values))
+    for i in order:
+        left = _matched_left(complex(values[i]), left_values, left_vectors)
+        if left is not None:
+            return complex(values[i]), vectors[:, i], left
+    return complex(values[order[0]]), vectors[:, order[0]], None
 
 
 def _matched_left(value, left_values, left_vectors):
@@ -300,6 +336,7 @@ class LeadingEigenTracker:
         self.keyed: OrderedDict = OrderedDict()  # key -> (right basis, left basis)
         self.last_residual = float("nan")
         self.fallbacks = 0
+        self.unmatched = 0  # restarts that found no left vector (see leading_eigen_arpack)
 
     def _remember(self, key):
         if key is None or self.right_basis is None:
@@ -400,8 +437,13 @@ class LeadingEigenTracker:
         with _one_blas_thread():
             exact = leading_eigen_arpack(_to_scipy(T, n), right0, left0)
         self.right_basis = self._seed_basis(exact.right, n, k)
-        self.left_basis = self._seed_basis(exact.left, n, k)
         self.last_residual = 0.0
+        if exact.method == "unmatched":
+            # no left vector: the left iteration starts from the right one
+            self.unmatched += 1
+            self.left_basis = self._seed_basis(exact.right, n, k)
+            return exact
+        self.left_basis = self._seed_basis(exact.left, n, k)
         exact.method = how
         return exact
 

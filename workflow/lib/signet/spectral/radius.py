@@ -51,7 +51,10 @@ def rho_edge_gradient(eigen: Eigen, sources, targets) -> np.ndarray:
     lam = eigen.value
     if lam == 0:
         return np.zeros(len(sources))
-    scale = np.conj(lam) / abs(lam) / (eigen.left @ eigen.right)
+    overlap = eigen.left @ eigen.right
+    if overlap == 0:  # no left vector (``method == "unmatched"``): no gradient
+        return np.zeros(len(sources))
+    scale = np.conj(lam) / abs(lam) / overlap
     return np.real(scale * eigen.left[targets] * eigen.right[sources])
 
 

@@ -23,7 +23,8 @@ point and resumed from its last checkpoint ends bitwise equal to an uninterrupte
 
 Every epoch's log row carries the solver's diagnostics: forward steps and residual, how many
 batches hit the step cap without converging, backward steps and residual, and the
-eigen-solver's residual and ARPACK fallbacks. A forward solve that ends at the cap without
+eigen-solver's residual, ARPACK fallbacks, and the fallbacks that found no left vector (above
+``LU_LIMIT`` nodes; that batch's spectral gradient is zero). A forward solve that ends at the cap without
 converging (an unstable model) is reported by one warning line.
 """
 
@@ -58,7 +59,7 @@ TERMS = ["loss", "fit", "sign", "ligand_bias", "l2", "nonzero", "uniformity", "s
          "projection"]
 LOG_COLUMNS = ["epoch", *TERMS, "rho", "lr", "sign_violations", "forward_steps",
                "forward_residual", "forward_capped", "backward_steps", "backward_residual",
-               "eigen_residual", "eigen_fallbacks", "wall_seconds"]
+               "eigen_residual", "eigen_fallbacks", "eigen_unmatched", "wall_seconds"]
 
 
 def align_data(model, ligands: pd.DataFrame, tfs: pd.DataFrame, *,
@@ -222,6 +223,7 @@ def _run_epoch(model, recipe: Recipe, run: LoopState, u, y, y_cols) -> dict:
     run.cache.refresh()  # running sums start each epoch from the states themselves
     tracker = run.spectral_term.tracker
     fallbacks_before = tracker.fallbacks
+    unmatched_before = tracker.unmatched
     order = torch.randperm(u.shape[0], generator=run.generator).to(u.device)
     sums: dict[str, float] = {}
     solver = {"forward_steps": 0.0, "forward_residual": 0.0, "forward_capped": 0,
@@ -269,6 +271,8 @@ def _run_epoch(model, recipe: Recipe, run: LoopState, u, y, y_cols) -> dict:
     row["backward_steps"] /= batches
     row["eigen_residual"] = eigen_residual if rho_batches else float("nan")
     row["eigen_fallbacks"] = tracker.fallbacks - fallbacks_before
+    # restarts whose ARPACK pairs gave no left vector (n > LU_LIMIT): zero spectral gradient
+    row["eigen_unmatched"] = tracker.unmatched - unmatched_before
     return row
 
 

@@ -15,7 +15,6 @@ import torch
 import yaml
 
 from signet.errors import SignetInputError
-from signet.io import atomic_write
 from signet.spectral import rho_target
 
 __all__ = ["Recipe", "PRESETS", "learning_rate"]
@@ -161,6 +160,8 @@ class Recipe:
         return cls.from_yaml(name_or_path)
 
     def to_yaml(self, path) -> None:
+        from signet.io import atomic_write
+
         with atomic_write(path) as handle:
             yaml.safe_dump(self.to_dict(), handle, sort_keys=False)
 

@@ -10,10 +10,20 @@ ligand. A fraction of edges is inhibitory. Ids are ``L…`` (ligands), ``R…`` 
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
-__all__ = ["random_network", "signaling_network", "GENOME_PROPORTIONS"]
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from signet.core.network import Network
+
+# pandas is imported only where the tables are made: ``random_network_model`` (what
+# ``signet bench --random-nodes`` uses) needs no pandas, which saves 65 MB of the bench's
+# peak memory at 19 000 nodes
+
+__all__ = ["random_network", "random_network_model", "signaling_network", "GENOME_PROPORTIONS"]
 
 # ligand, receptor and TF shares of a genome-scale signaling network: of the order of the
 # intercell (ligand, receptor) and TF annotations of a human OmniPath network; approximate,
@@ -25,16 +35,12 @@ def _ids(prefix: str, count: int, width: int) -> list[str]:
     return [f"{prefix}{i:0{width}d}" for i in range(1, count + 1)]
 
 
-def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, *, n_ligands: int | None = None,
-                   n_receptors: int | None = None, n_tfs: int | None = None,
-                   inhibitory_fraction: float = 0.2, feedback_fraction: float = 0.2,
-                   seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Generate ``(model_table, annotation_table)`` in the paper's formats.
-
-    ``n_nodes`` counts all nodes; ligands, receptors and TFs default to 10 %, 10 % and 10 % of
-    them (at least 1 each). ``edges_per_node`` is the mean in-degree. ``feedback_fraction`` of
-    the internal edges point from a later to an earlier internal node (closing loops).
-    """
+def _random_edges(n_nodes: int, edges_per_node: float, *, n_ligands: int | None = None,
+                  n_receptors: int | None = None, n_tfs: int | None = None,
+                  inhibitory_fraction: float = 0.2, feedback_fraction: float = 0.2,
+                  seed: int = 0):
+    """The random graph as ``(node ids, sorted (source, target) index pairs as an
+    (edges, 2) int64 array, inhibitory mask, ligand ids, TF ids)``."""
     rng = np.random.default_rng(seed)
     n_ligands = n_ligands or max(1, n_nodes // 10)
     n_receptors = n_receptors or max(1, n_nodes // 10)
@@ -48,13 +54,15 @@ def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, *, n_ligands
     internal = _ids("S", n_internal, width)
     tfs = _ids("T", n_tfs, width)
 
-    edges: set[tuple[int, int]] = set()  # indices into ``every``
+    # edges as source * n_nodes + target, indices into ``every`` (int keys: a third of the
+    # memory of a set of tuples at 19 000 nodes; sorted keys are sorted (source, target) pairs)
+    edges: set[int] = set()
     every = ligands + receptors + internal + tfs
     lig0, rec0, int0, tf0 = 0, n_ligands, n_ligands + n_receptors, n_ligands + n_receptors + n_internal
 
     def add(source: int, target: int):
         if source != target:
-            edges.add((source, target))
+            edges.add(source * n_nodes + target)
 
     # guaranteed backbone: each ligand -> a receptor; each receptor <- a ligand;
     # each internal <- a receptor or an earlier internal node; each TF <- an internal node
@@ -88,13 +96,32 @@ def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, *, n_ligands
                 a, b = b, a
             add(int0 + a, int0 + b)
 
-    pairs = sorted(edges)
+    keys = np.fromiter(edges, dtype=np.int64, count=len(edges))
+    edges.clear()  # frees the set before the arrays below
+    keys.sort()
+    pairs = np.stack([keys // n_nodes, keys % n_nodes], axis=1)
     inhibit = rng.random(len(pairs)) < inhibitory_fraction
     # ligand -> receptor edges stay activating
-    inhibit &= np.array([s >= rec0 for s, _ in pairs])
+    inhibit &= pairs[:, 0] >= rec0
+    return every, pairs, inhibit, ligands, tfs
+
+
+def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, **options
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate ``(model_table, annotation_table)`` in the paper's formats.
+
+    ``n_nodes`` counts all nodes; ligands, receptors and TFs default to 10 %, 10 % and 10 % of
+    them (at least 1 each). ``edges_per_node`` is the mean in-degree. ``feedback_fraction`` of
+    the internal edges point from a later to an earlier internal node (closing loops).
+    Keyword options: ``n_ligands``, ``n_receptors``, ``n_tfs``, ``inhibitory_fraction``,
+    ``feedback_fraction``, ``seed``.
+    """
+    import pandas as pd
+
+    every, pairs, inhibit, ligands, tfs = _random_edges(n_nodes, edges_per_node, **options)
     model = pd.DataFrame({
-        "source": [every[s] for s, _ in pairs],
-        "target": [every[t] for _, t in pairs],
+        "source": [every[s] for s in pairs[:, 0].tolist()],
+        "target": [every[t] for t in pairs[:, 1].tolist()],
         "direction": 1,
         "stimulation": (~inhibit).astype(int),
         "inhibition": inhibit.astype(int),
@@ -108,6 +135,25 @@ def random_network(n_nodes: int = 100, edges_per_node: float = 3.0, *, n_ligands
         "ligand": [n in set(ligands) for n in every],
     })
     return model, annotation
+
+
+def random_network_model(n_nodes: int = 100, edges_per_node: float = 3.0, **options
+                         ) -> Network:
+    """The :class:`~signet.core.network.Network` of :func:`random_network` with the same
+    arguments (the same nodes, edge slots, signs, ligands and TFs as
+    ``Network.from_tables(*random_network(...))``), built from index arrays without the
+    pandas tables (no edge provenance columns)."""
+    from signet.core.network import Network
+
+    every, pairs, inhibit, ligands, tfs = _random_edges(n_nodes, edges_per_node, **options)
+    nodes = sorted(every)
+    position = {node: i for i, node in enumerate(nodes)}
+    remap = np.array([position[node] for node in every], dtype=np.int64)
+    sources, targets = remap[pairs[:, 0]], remap[pairs[:, 1]]
+    order = np.lexsort((sources, targets))
+    signs = np.where(inhibit, -1, 1).astype(np.int8)[order]
+    return Network(nodes=nodes, sources=sources[order], targets=targets[order], signs=signs,
+                   ligands=list(ligands), tfs=list(tfs), names={n: n for n in nodes})
 
 
 def signaling_network(n_nodes: int = 19_000, edges_per_node: float = 10.0, *, seed: int = 0,
