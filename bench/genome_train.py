@@ -74,6 +74,10 @@ def main(argv=None):
                         help="loops: signet.studies.synthetic.reference_suite."
                              "loop_bounded_reference; uniform: the recipe's initialisation "
                              "with every weight scaled to rho(|A|) = 0.9")
+    parser.add_argument("--feedforward-gain", type=float, default=1.0,
+                        help="loops reference: factor on the edges outside feedback loops "
+                             "(leaves rho(|A|) as it is; 2 makes the TFs follow the ligands "
+                             "more: median TF sd 0.13 instead of 0.03 at 5 000 nodes)")
     parser.add_argument("--feedback", type=float, default=0.2,
                         help="share of internal edges closing loops in the network")
     parser.add_argument("--set", action="append", default=[], help="recipe field=value")
@@ -94,7 +98,8 @@ def main(argv=None):
     t0, c0 = time.perf_counter(), time.process_time()
     reference = model_from_recipe(network, recipe, seed=args.seed + 1000)
     if args.reference == "loops":
-        notes = loop_bounded_reference(reference, 0.9, seed=args.seed + 1000)
+        notes = loop_bounded_reference(reference, 0.9, seed=args.seed + 1000,
+                                       feedforward_gain=args.feedforward_gain)
         print(f"reference model (loop-bounded): {notes}")
     with torch.no_grad():
         w = reference.weights.detach().double().numpy()

@@ -155,3 +155,27 @@ def test_loop_bounded_reference_bounds_rho_and_keeps_feed_forward_weights():
     check = _conditions(model, 30, seed=10_000 + 5)
     means = _unrolled_states(model, check)[:, model.tf_index].mean(0).numpy()
     assert np.sort(means) == pytest.approx(np.linspace(0.15, 0.85, len(means)), abs=0.03)
+
+
+def test_loop_bounded_reference_feedforward_gain_scales_only_edges_off_loops():
+    """feedforward_gain multiplies the edges outside every loop (found here by a transitive
+    closure, not by the code's strongly connected components) and leaves the looped edges and
+    rho(|A|) (numpy's dense eigenvalues) as they are."""
+    table, annotation = signaling_network(300, 4.0, seed=2, feedback_fraction=0.3)
+    network = Network.from_tables(table, annotation)
+    weights = {}
+    for gain in (1.0, 2.5):
+        model = SignalingModel(network, seed=0, init_rho=0.9)
+        loop_bounded_reference(model, rho=0.9, seed=5, check_conditions=10,
+                               feedforward_gain=gain)
+        weights[gain] = model.weights.detach().numpy().copy()
+    A = dense_matrix(network, torch.as_tensor(np.abs(weights[2.5]))).numpy()
+    assert np.abs(np.linalg.eigvals(A)).max() == pytest.approx(0.9, rel=1e-6)
+    reach = (A > 0).astype(np.int64) + np.eye(network.n_nodes, dtype=np.int64)
+    for _ in range(10):
+        reach = ((reach @ reach) > 0).astype(np.int64)
+    on_loop = reach[np.asarray(network.sources), np.asarray(network.targets)] > 0
+    assert 0 < on_loop.sum() < network.n_edges
+    np.testing.assert_array_equal(weights[2.5][on_loop], weights[1.0][on_loop])
+    np.testing.assert_allclose(weights[2.5][~on_loop], 2.5 * weights[1.0][~on_loop],
+                               rtol=1e-15)

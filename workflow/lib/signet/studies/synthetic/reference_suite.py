@@ -156,7 +156,7 @@ def initialise_random(model, seed: int) -> None:
 
 @torch.no_grad()
 def loop_bounded_reference(model, rho: float = 0.9, seed: int = 0,
-                           check_conditions: int = 40) -> dict:
+                           check_conditions: int = 40, feedforward_gain: float = 1.0) -> dict:
     """A reference model for large networks whose ligand signals reach the TFs, with
     rho(T) < ``rho`` at every condition.
 
@@ -167,7 +167,10 @@ def loop_bounded_reference(model, rho: float = 0.9, seed: int = 0,
     slope lies in [0, 1], |T| <= |A| entrywise and rho(T) <= rho(|A|) (Perron-Frobenius) at
     every condition. Scaling *all* weights to the bound instead (what a plain rho(|A|) = 0.9
     does) leaves weights of ~0.09 at 10 inputs a node and the TFs nearly constant (median
-    sd 0.003 over test conditions at 1 000 nodes). Biases: every internal node's mean state
+    sd 0.003 over test conditions at 1 000 nodes). ``feedforward_gain`` then multiplies the
+    edges outside the loops (rho(|A|) stays as it is): at 19 000 nodes a gain of 1 leaves the
+    TFs' median sd over conditions at 0.016 (the mean predictor's pooled r 0.998), 3 at 0.12
+    (r 0.905). Biases: every internal node's mean state
     over ``check_conditions`` conditions at 0.25 (the middle of MML's linear range), the TFs'
     means spread over 0.15-0.85 (seeded order)."""
     import scipy.sparse
@@ -187,6 +190,8 @@ def loop_bounded_reference(model, rho: float = 0.9, seed: int = 0,
     loop_rho = spectral_radius(network, np.where(looped, np.abs(weights), 0.0))
     if loop_rho > 0:
         weights = np.where(looped, weights * (rho / loop_rho), weights)
+    # feed-forward edges lie outside every cycle, so their strength leaves rho(|A|) as it is
+    weights = np.where(looped, weights, weights * feedforward_gain)
     model.weights.copy_(torch.as_tensor(weights, dtype=model.dtype))
     bound = spectral_radius(network, np.abs(weights))
     model.bias.fill_(0.1)
