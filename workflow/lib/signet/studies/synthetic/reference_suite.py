@@ -188,10 +188,9 @@ def loop_bounded_reference(model, rho: float = 0.9, seed: int = 0,
     _, label = connected_components(graph, directed=True, connection="strong")
     looped = label[sources] == label[targets]
     loop_rho = spectral_radius(network, np.where(looped, np.abs(weights), 0.0))
-    if loop_rho > 0:
-        weights = np.where(looped, weights * (rho / loop_rho), weights)
-    # feed-forward edges lie outside every cycle, so their strength leaves rho(|A|) as it is
-    weights = np.where(looped, weights, weights * feedforward_gain)
+    # feed-forward edges lie outside every cycle, so their gain leaves rho(|A|) as it is
+    loop_scale = rho / loop_rho if loop_rho > 0 else 1.0
+    weights = weights * np.where(looped, loop_scale, feedforward_gain)
     model.weights.copy_(torch.as_tensor(weights, dtype=model.dtype))
     bound = spectral_radius(network, np.abs(weights))
     model.bias.fill_(0.1)
