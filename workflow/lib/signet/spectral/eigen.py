@@ -119,6 +119,14 @@ def _transpose(T, n):
     return _csr_arrays(_to_scipy(T, n).T.tocsr())
 
 
+# the first ARPACK try's Krylov space and restart cap (None: scipy's defaults, 20 and 10 n;
+# bench/tracker_late.py sets them so to measure the difference)
+ARPACK_NCV = 40
+ARPACK_MAXITER = 300
+# the tracker's extra rounds before an ARPACK restart (LeadingEigenTracker(extra_rounds=))
+EXTRA_ROUNDS = 12
+
+
 def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     """Leading eigen-triple by ARPACK ``eigs``, optionally warm-started."""
     sparse = _as_sparse(T).astype(np.float64)
@@ -130,10 +138,21 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     start = np.random.default_rng(n).uniform(0.5, 1.5, n)
     v0 = start if right0 is None else np.real(right0) + np.imag(right0)
     u0 = start if left0 is None else np.real(left0) + np.imag(left0)
+    # A Krylov space of 40 (scipy's default is 20) and at most 300 restarts: when several
+    # eigenvalues share nearly the leading modulus (complex pairs, near ties: the top of T's
+    # spectrum late in macrophage training), the default space converged slowly or not at all
+    # within its 10 n restarts, 1-5 CPU s a call on 1128 nodes, against 10-50 ms with 40
+    # (docs/performance.md, "Eigen tracker restarts"); the bounded first try leaves the
+    # larger retry below for the cases it cannot settle
+    def ncv(k):  # ARPACK needs k + 1 < ncv <= n
+        return None if ARPACK_NCV is None else min(n, max(ARPACK_NCV, 2 * k + 1))
+
     try:
-        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
+        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0, ncv=ncv(1),
+                                                 maxiter=ARPACK_MAXITER)
         lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
-                                                     which="LM", v0=u0)
+                                                     which="LM", v0=u0, ncv=ncv(min(3, n - 2)),
+                                                     maxiter=ARPACK_MAXITER)
     except scipy.sparse.linalg.ArpackNoConvergence:
         # leading eigenvalues of (nearly) equal modulus can stall ARPACK with k = 1: retry
         # with a larger Krylov space, and solve densely as the last resort
@@ -319,16 +338,22 @@ class LeadingEigenTracker:
     first); a new key starts from the most recent basis.
 
     A call whose residual misses the check first runs up to ``extra_rounds`` more rounds of
-    ``iterations`` steps (``orthonormalise_every`` products between QRs) before falling back (a round costs a small fraction of an ARPACK
-    solve: about 3 ms against 44 ms on the 1128-node macrophage network).
+    ``iterations`` steps (``orthonormalise_every`` products between QRs) before falling back (a
+    round costs a small fraction of an ARPACK solve: 0.6 ms against 10-33 ms on the 1128-node
+    macrophage network). With many training conditions a condition's basis is seldom used
+    (102 conditions, one spectral sample a batch: about every 100 batches), the weights move
+    between two uses, and 2 extra rounds were too few: late in training most calls fell back
+    to ARPACK and the epoch slowed several-fold (docs/performance.md, "Eigen tracker
+    restarts"). ``EXTRA_ROUNDS`` = 12 extra rounds still cost less than one ARPACK solve.
     """
 
     def __init__(self, block: int = 16, iterations: int = 8, fallback_residual: float = 0.1,
-                 memory_mb: float = 256.0, extra_rounds: int = 2, orthonormalise_every: int = 4):
+                 memory_mb: float = 256.0, extra_rounds: int | None = None,
+                 orthonormalise_every: int = 4):
         self.block = block
         self.iterations = iterations
         self.orthonormalise_every = max(1, int(orthonormalise_every))
-        self.extra_rounds = extra_rounds
+        self.extra_rounds = EXTRA_ROUNDS if extra_rounds is None else extra_rounds
         self.fallback_residual = fallback_residual
         self.memory_mb = memory_mb
         self.right_basis = None
