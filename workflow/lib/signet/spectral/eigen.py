@@ -10,6 +10,7 @@ warm, and falls back to ARPACK when it does not converge.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -125,6 +126,23 @@ ARPACK_NCV = 40
 ARPACK_MAXITER = 300
 # the tracker's extra rounds before an ARPACK restart (LeadingEigenTracker(extra_rounds=))
 EXTRA_ROUNDS = 12
+# the settings before session 8 (2 extra rounds, scipy's ARPACK defaults): the synthetic
+# reference models are built with these (signet.studies.synthetic.reference_suite), so that
+# a change of the training solver does not change the data the studies are measured on
+REFERENCE_SETTINGS = {"extra_rounds": 2, "arpack_ncv": None, "arpack_maxiter": None}
+
+
+@contextlib.contextmanager
+def eigen_settings(extra_rounds: int, arpack_ncv: int | None, arpack_maxiter: int | None):
+    """Within the block, trackers made there take ``extra_rounds`` and ARPACK's first try
+    uses ``arpack_ncv`` / ``arpack_maxiter`` (None: scipy's defaults); restored after."""
+    global EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER
+    saved = EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER
+    EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER = extra_rounds, arpack_ncv, arpack_maxiter
+    try:
+        yield
+    finally:
+        EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER = saved
 
 
 def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:

@@ -41,7 +41,7 @@ from signet.spectral import (
     spectral_radius,
     transition_matrix,
 )
-from signet.spectral.eigen import leading_eigen_arpack
+from signet.spectral.eigen import REFERENCE_SETTINGS, eigen_settings, leading_eigen_arpack
 from signet.studies.synthetic.conditions import random_conditions
 
 __all__ = ["ReferenceSettings", "correlation_loss", "reference_objective",
@@ -193,8 +193,14 @@ def fit_reference_model(model, settings: ReferenceSettings | None = None, seed: 
     """Optimise ``model``'s weights and biases in place; returns the optimisation log.
 
     Input scales and projections keep their values (the trained models use the same frozen
-    ones). ``callback(iteration, row)`` is called after every logged iteration.
+    ones). ``callback(iteration, row)`` is called after every logged iteration. The
+    eigen-solver runs with ``REFERENCE_SETTINGS`` (see ``reference_suite.build_reference``).
     """
+    with eigen_settings(**REFERENCE_SETTINGS):
+        return _fit_reference_model(model, settings, seed, callback)
+
+
+def _fit_reference_model(model, settings, seed, callback) -> pd.DataFrame:
     settings = settings or ReferenceSettings()
     network = model.network
     initialise_reference(model, settings, seed=seed)

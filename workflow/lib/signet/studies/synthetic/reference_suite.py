@@ -36,7 +36,7 @@ import torch
 from signet.errors import SignetInputError
 from signet.eval.metrics import mean_predictor, pearson
 from signet.spectral import spectral_radius, transition_matrix
-from signet.spectral.eigen import leading_eigen_arpack
+from signet.spectral.eigen import REFERENCE_SETTINGS, eigen_settings, leading_eigen_arpack
 from signet.studies.synthetic.conditions import random_conditions, simulate_training_data
 from signet.studies.synthetic.reference_model import (
     ReferenceSettings,
@@ -331,8 +331,16 @@ def build_reference(model, spec: ReferenceSpec, settings: ReferenceSettings,
     """Build ``spec`` into ``model`` (in place); returns what each step reached.
 
     ``settings`` are the objective's (with ``iterations`` already set); ``base_parameters``
-    the base member's table when ``spec.base`` is set.
+    the base member's table when ``spec.base`` is set. The eigen-solver runs with
+    ``REFERENCE_SETTINGS`` (signet.spectral.eigen): a reference model is the data a study is
+    measured on, and it must not move when the training solver is tuned (the suite of
+    docs/reference-suite.md rebuilds bitwise).
     """
+    with eigen_settings(**REFERENCE_SETTINGS):
+        return _build_reference(model, spec, settings, base_parameters)
+
+
+def _build_reference(model, spec, settings, base_parameters) -> dict:
     notes: dict = {"name": spec.name}
     if spec.base is not None:
         if base_parameters is None:
