@@ -179,3 +179,40 @@ def test_loop_bounded_reference_feedforward_gain_scales_only_edges_off_loops():
     np.testing.assert_array_equal(weights[2.5][on_loop], weights[1.0][on_loop])
     np.testing.assert_allclose(weights[2.5][~on_loop], 2.5 * weights[1.0][~on_loop],
                                rtol=1e-15)
+
+
+def test_reference_builds_run_with_the_pinned_eigen_settings(monkeypatch):
+    """Reference models are the data the studies are measured on: their build runs with
+    REFERENCE_SETTINGS (the eigen settings they were made with), whatever the training
+    solver's present ones, and the present ones are back afterwards, also after an error."""
+    import signet.spectral.eigen as eigen
+    from signet.studies.synthetic import reference_suite
+    from signet.studies.synthetic.reference_model import fit_reference_model
+
+    seen = []
+    original = eigen.leading_eigen_arpack
+
+    def recording(*args, **kwargs):
+        seen.append((eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS))
+        return original(*args, **kwargs)
+
+    from signet.studies.synthetic import reference_model
+    for module in (eigen, reference_suite, reference_model):
+        monkeypatch.setattr(module, "leading_eigen_arpack", recording)
+    present = (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS)
+    assert present == (40, 300, 12)
+    pinned = (eigen.REFERENCE_SETTINGS["arpack_ncv"], eigen.REFERENCE_SETTINGS["arpack_maxiter"],
+              eigen.REFERENCE_SETTINGS["extra_rounds"])
+    model = _model(3)
+    spec = ReferenceSpec.from_dict({"name": "r", "procedure": "random", "seed": 4, "rho": 0.9,
+                                    "rho_of": "weights", "tf_means": "spread",
+                                    "check_conditions": 10})
+    build_reference(model, spec, ReferenceSettings(iterations=0))
+    fit_reference_model(_model(6), ReferenceSettings(iterations=3, conditions=4,
+                                                     check_conditions=4))
+    assert seen and set(seen) == {pinned}
+    assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS) == present
+    with pytest.raises(RuntimeError):
+        with eigen.eigen_settings(**eigen.REFERENCE_SETTINGS):
+            raise RuntimeError
+    assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS) == present

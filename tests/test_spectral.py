@@ -399,3 +399,10 @@ def test_arpack_finds_the_largest_modulus_on_a_crowded_spectrum(seed):
     assert np.linalg.norm(A @ v - value * v) < 1e-10 * abs(value) * np.linalg.norm(v)
     assert np.linalg.norm(A.T @ w - value * w) < 1e-10 * abs(value) * np.linalg.norm(w)
     assert abs(w @ v) > 1e-6 * np.linalg.norm(w) * np.linalg.norm(v)
+
+
+def test_arpack_error_on_a_zero_matrix_falls_back_to_the_dense_solve():
+    """T = 0 (every slope zero, or no edges) maps ARPACK's start vector to 0 and ARPACK
+    raises an error that is not a convergence failure; the triple is the dense one, rho 0."""
+    eigen = leading_eigen_arpack(scipy.sparse.csr_matrix((60, 60)))
+    assert eigen.rho == 0.0 and eigen.method == "dense"

@@ -171,7 +171,8 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
         lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
                                                      which="LM", v0=u0, ncv=ncv(min(3, n - 2)),
                                                      maxiter=ARPACK_MAXITER)
-    except scipy.sparse.linalg.ArpackNoConvergence:
+    except scipy.sparse.linalg.ArpackError:
+        # (no convergence, or no Arnoldi factorisation: a T that maps the start to 0)
         # leading eigenvalues of (nearly) equal modulus can stall ARPACK with k = 1: retry
         # with a larger Krylov space, and solve densely as the last resort
         try:
@@ -181,7 +182,7 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
             lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
                                                          which="LM", v0=u0, ncv=ncv,
                                                          maxiter=50 * n)
-        except scipy.sparse.linalg.ArpackNoConvergence:
+        except scipy.sparse.linalg.ArpackError:
             if n <= DENSE_LIMIT:
                 dense = sparse.toarray()
                 values, left, right = scipy.linalg.eig(dense, left=True, right=True)
