@@ -2,10 +2,10 @@
 side by side in one process.
 
 Trains a recipe on a data set for ``--warm-epochs`` (checkpointing there), then resumes that
-checkpoint twice for ``--epochs`` more epochs: once with the former settings (2 extra tracker
-rounds before an ARPACK restart, scipy's default ARPACK Krylov space and restart cap) and
-once with the present ones (``EXTRA_ROUNDS``, ``ARPACK_NCV``, ``ARPACK_MAXITER`` of
-:mod:`signet.spectral.eigen`). For each it prints CPU seconds an epoch (mean, max), the
+checkpoint twice for ``--epochs`` more epochs: once with the former settings (``REFERENCE_SETTINGS``
+of :mod:`signet.spectral.eigen`: 2 extra tracker rounds before an ARPACK restart, scipy's
+default ARPACK Krylov space and restart cap) and once with the present ones (``EXTRA_ROUNDS``,
+``ARPACK_NCV``, ``ARPACK_MAXITER``). For each it prints CPU seconds an epoch (mean, max), the
 tracker's ARPACK restarts and the CPU seconds spent inside ARPACK, and the ratio of the two.
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=workflow/lib python bench/tracker_late.py \\
@@ -33,8 +33,6 @@ import torch
 from signet.core.network import Network
 from signet.io import read_conditions
 from signet.training import Recipe, model_from_recipe, train
-
-FORMER = {"EXTRA_ROUNDS": 2, "ARPACK_NCV": None, "ARPACK_MAXITER": None}
 
 
 def _run(args, network, ligands, tfs, recipe, folder, epochs):
@@ -95,18 +93,14 @@ def main(argv=None):
         start = time.process_time()
         _run(args, network, ligands, tfs, recipe, warm, args.warm_epochs)
         print(f"warm-up: {time.process_time() - start:.1f} CPU s", flush=True)
-        present = {name: getattr(eigen, name) for name in FORMER}
         results = {}
-        for label, settings in (("former", FORMER), ("present", present)):
+        present = {"extra_rounds": eigen.EXTRA_ROUNDS, "arpack_ncv": eigen.ARPACK_NCV,
+                   "arpack_maxiter": eigen.ARPACK_MAXITER}
+        for label, settings in (("former", eigen.REFERENCE_SETTINGS), ("present", present)):
             folder = root / label
             shutil.copytree(warm, folder)
-            for name, value in settings.items():
-                setattr(eigen, name, value)
-            try:
+            with eigen.eigen_settings(**settings):
                 rows, arpack = _run(args, network, ligands, tfs, recipe, folder, args.epochs)
-            finally:
-                for name, value in present.items():
-                    setattr(eigen, name, value)
             cpu = [r[1] for r in rows]
             results[label] = statistics.mean(cpu)
             print(f"{label} ({', '.join(f'{k}={v}' for k, v in settings.items())}): epochs "
