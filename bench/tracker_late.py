@@ -27,6 +27,7 @@ import shutil
 import statistics
 import tempfile
 import time
+from pathlib import Path
 
 import signet.spectral.eigen as eigen
 import torch
@@ -77,8 +78,6 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    from pathlib import Path
-
     network = Network.from_files(args.network, args.annotation)
     ligands = read_conditions(args.ligands, "ligand")
     tfs = read_conditions(args.tfs, "TF")

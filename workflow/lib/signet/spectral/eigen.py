@@ -162,14 +162,16 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     # within its 10 n restarts, 1-5 CPU s a call on 1128 nodes, against 10-50 ms with 40
     # (docs/performance.md, "Eigen tracker restarts"); the bounded first try leaves the
     # larger retry below for the cases it cannot settle
-    def ncv(k):  # ARPACK needs k + 1 < ncv <= n
+    def first_ncv(k):  # ARPACK needs k + 1 < ncv <= n
         return None if ARPACK_NCV is None else min(n, max(ARPACK_NCV, 2 * k + 1))
 
     try:
-        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0, ncv=ncv(1),
+        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0,
+                                                 ncv=first_ncv(1),
                                                  maxiter=ARPACK_MAXITER)
         lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
-                                                     which="LM", v0=u0, ncv=ncv(min(3, n - 2)),
+                                                     which="LM", v0=u0,
+                                                     ncv=first_ncv(min(3, n - 2)),
                                                      maxiter=ARPACK_MAXITER)
     except scipy.sparse.linalg.ArpackError:
         # (no convergence, or no Arnoldi factorisation: a T that maps the start to 0)
