@@ -1,7 +1,7 @@
 """signet's paper-recipe epoch against a baseline written in the original code's style,
 measured in one process on the same data.
 
-    OPENBLAS_NUM_THREADS=1 PYTHONPATH=workflow/lib python bench/baseline_epoch.py \\
+    PYTHONPATH=workflow/lib python bench/baseline_epoch.py [--threads 2] \\
         --network ../shared/data/paper-reference/networks/KEGGnet-Model.tsv \\
         --annotation ../shared/data/paper-reference/networks/KEGGnet-Annotation.tsv
 
@@ -37,6 +37,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 import torch
 from signet.bench import cpu_model
+from threadpoolctl import threadpool_limits
 from signet.core import regularizers as reg
 from signet.core.network import Network
 from signet.spectral import spectral_barrier
@@ -158,11 +159,16 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved rounds of signet and baseline runs")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch and BLAS threads of both runs (default 1); with 2 or more "
+                             "signet's spectral term runs beside its backward solve")
     parser.add_argument("--fixed-steps", action="store_true",
                         help="baseline without the reference code's L1 stop (150 steps)")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
-    print(f"CPU: {cpu_model()}; load average {os.getloadavg()}")
+    torch.set_num_threads(args.threads)
+    threadpool_limits(args.threads)
+    print(f"CPU: {cpu_model()}; {args.threads} thread(s) each; load average "
+          f"{os.getloadavg()}")
     network = Network.from_files(args.network, args.annotation)
     recipe = PRESETS["paper"].replace(epochs=args.epochs, checkpoint_every=0)
     reference = model_from_recipe(network, recipe, seed=1000)

@@ -90,21 +90,35 @@ def test_one_batch_equals_autograd(case):
         assert reference[3].steps == 3 and "rho" in reference[0]
 
 
-def test_training_with_both_paths_agrees():
+@pytest.mark.parametrize("every, rtol_rho", [(4, 1e-9), (None, 1e-6)])
+def test_training_with_both_paths_agrees(every, rtol_rho):
     """Twelve epochs of the paper recipe (tracked eigen-solver, Adam resets, noise) with the
     fused step and with autograd: the same losses per epoch and the same parameters to
-    1e-9 (relative); rounding differs in the last bits, nothing else."""
+    1e-9 (relative); rounding differs in the last bits, nothing else.
+
+    With 4 products between the tracker's orthonormalisations rho and the spectral term
+    agree to 1e-9 as well. With the default 8 the un-orthonormalised block amplifies
+    last-bit differences of the weights: rho differs by ~1e-9 and the spectral term by
+    ~2e-8 between the paths (measured), far below the tracker's accepted Ritz residual
+    (up to 0.1, median ~4e-3 on the KEGG network), so those two are held to 1e-6."""
+    from signet.spectral import eigen
+
     network, ligands, tfs = _problem(seed=2, conditions=16)
     recipe = PRESETS["paper"].replace(epochs=12, warmup_epochs=3, adam_reset_every=5,
                                       checkpoint_every=0, steps=60)
+    settings = {"extra_rounds": eigen.EXTRA_ROUNDS, "arpack_ncv": eigen.ARPACK_NCV,
+                "arpack_maxiter": eigen.ARPACK_MAXITER,
+                "orthonormalise_every": every or eigen.ORTHONORMALISE_EVERY}
     out = {}
     for fused in (True, False):
-        model = model_from_recipe(network, recipe, seed=4)
-        result = train(model, ligands, tfs, recipe, seed=1, progress=False, fused=fused)
+        with eigen.eigen_settings(**settings):
+            model = model_from_recipe(network, recipe, seed=4)
+            result = train(model, ligands, tfs, recipe, seed=1, progress=False, fused=fused)
         out[fused] = (result.log, model.weights.detach().clone(), model.bias.detach().clone())
     (log_f, w_f, b_f), (log_a, w_a, b_a) = out[True], out[False]
     for column in ("loss", "fit", "uniformity", "spectral", "rho", "l2"):
-        assert np.allclose(log_f[column], log_a[column], rtol=1e-9, atol=1e-14), column
+        rtol = rtol_rho if column in ("spectral", "rho") else 1e-9
+        assert np.allclose(log_f[column], log_a[column], rtol=rtol, atol=1e-14), column
     assert torch.allclose(w_f, w_a, rtol=1e-9, atol=1e-12)
     assert torch.allclose(b_f, b_a, rtol=1e-9, atol=1e-12)
     assert log_f["loss"].iloc[-1] != log_f["loss"].iloc[0]
@@ -172,3 +186,40 @@ def test_compiled_output_slope_equals_the_activation(name, code):
         y = y.clamp(1e-6, 1 - 1e-6)
     expected = get_activation(name).slope_from_output(y).numpy()
     assert np.array_equal(kernels.output_slope(y.numpy(), code), expected)
+
+
+def test_spectral_term_beside_the_backward_solve_changes_nothing(monkeypatch):
+    """With a second thread allowed (torch.get_num_threads() > 1) the spectral term runs on a
+    worker thread beside the loss terms and the backward solve; the epochs' logs and the
+    parameters are bitwise those of the one-thread run, and the worker did run."""
+    from signet.training import fused as fused_module
+
+    network, ligands, tfs = _problem(seed=2, conditions=16)
+    recipe = PRESETS["paper"].replace(epochs=6, warmup_epochs=2, checkpoint_every=0,
+                                      steps=60)
+    submitted = []
+    worker = fused_module._worker
+
+    def counting():
+        submitted.append(1)
+        return worker()
+
+    monkeypatch.setattr(fused_module, "_worker", counting)
+    before = torch.get_num_threads()
+    out = {}
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            assert fused_module.overlap_allowed() == (threads > 1)
+            start = len(submitted)
+            model = model_from_recipe(network, recipe, seed=4)
+            result = train(model, ligands, tfs, recipe, seed=1, progress=False, fused=True)
+            out[threads] = (result.log, model.weights.detach().clone(),
+                            model.bias.detach().clone(), len(submitted) - start)
+    finally:
+        torch.set_num_threads(before)
+    (log_1, w_1, b_1, jobs_1), (log_2, w_2, b_2, jobs_2) = out[1], out[2]
+    assert jobs_1 == 0 and jobs_2 == 6 * 4  # 16 conditions in batches of 5: 4 a epoch
+    timing = [c for c in log_1.columns if "seconds" in c]
+    assert timing and log_1.drop(columns=timing).equals(log_2.drop(columns=timing))
+    assert torch.equal(w_1, w_2) and torch.equal(b_1, b_2)

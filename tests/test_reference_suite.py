@@ -193,16 +193,19 @@ def test_reference_builds_run_with_the_pinned_eigen_settings(monkeypatch):
     original = eigen.leading_eigen_arpack
 
     def recording(*args, **kwargs):
-        seen.append((eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS))
+        seen.append((eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS,
+                     eigen.ORTHONORMALISE_EVERY))
         return original(*args, **kwargs)
 
     from signet.studies.synthetic import reference_model
     for module in (eigen, reference_suite, reference_model):
         monkeypatch.setattr(module, "leading_eigen_arpack", recording)
-    present = (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS)
-    assert present == (40, 300, 12)
+    present = (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS,
+               eigen.ORTHONORMALISE_EVERY)
+    assert present == (40, 300, 12, 8)
     pinned = (eigen.REFERENCE_SETTINGS["arpack_ncv"], eigen.REFERENCE_SETTINGS["arpack_maxiter"],
-              eigen.REFERENCE_SETTINGS["extra_rounds"])
+              eigen.REFERENCE_SETTINGS["extra_rounds"],
+              eigen.REFERENCE_SETTINGS["orthonormalise_every"])
     model = _model(3)
     spec = ReferenceSpec.from_dict({"name": "r", "procedure": "random", "seed": 4, "rho": 0.9,
                                     "rho_of": "weights", "tf_means": "spread",
@@ -211,8 +214,10 @@ def test_reference_builds_run_with_the_pinned_eigen_settings(monkeypatch):
     fit_reference_model(_model(6), ReferenceSettings(iterations=3, conditions=4,
                                                      check_conditions=4))
     assert seen and set(seen) == {pinned}
-    assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS) == present
+    assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS,
+            eigen.ORTHONORMALISE_EVERY) == present
     with pytest.raises(RuntimeError):
         with eigen.eigen_settings(**eigen.REFERENCE_SETTINGS):
             raise RuntimeError
-    assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS) == present
+    assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS,
+            eigen.ORTHONORMALISE_EVERY) == present

@@ -406,3 +406,29 @@ def test_arpack_error_on_a_zero_matrix_falls_back_to_the_dense_solve():
     raises an error that is not a convergence failure; the triple is the dense one, rho 0."""
     eigen = leading_eigen_arpack(scipy.sparse.csr_matrix((60, 60)))
     assert eigen.rho == 0.0 and eigen.method == "dense"
+
+
+def test_leading_small_pair_is_numpys_leading_eigenpair():
+    """The tracker's k x k step: the eigenvalue of largest modulus and its right eigenvector,
+    against numpy.linalg.eig, for matrices whose leading eigenvalue is real, a complex pair
+    (either member is right: the gradient is the same), or a tie of real values."""
+    from signet.spectral.eigen import _leading_small_pair
+
+    rng = np.random.default_rng(3)
+    pair = np.diag([0.2, -0.1, 0.05, 0.3, 0.01])
+    pair[:2, :2] = [[0.5, -0.6], [0.6, 0.5]]  # leading pair 0.5 +- 0.6i
+    tie = np.diag([0.9, -0.9, 0.3, 0.1])
+    matrices = [rng.standard_normal((16, 16)) for _ in range(20)]
+    basis = np.linalg.qr(rng.standard_normal((5, 5)))[0]
+    matrices += [basis @ pair @ basis.T, tie]
+    for m in matrices:
+        value, vector = _leading_small_pair(m)
+        values, vectors = np.linalg.eig(m)
+        assert abs(value) == pytest.approx(np.abs(values).max(), rel=1e-12)
+        assert np.linalg.norm(m @ vector - value * vector) <= 1e-12 * np.linalg.norm(vector)
+        j = int(np.argmin(np.abs(values - value)))
+        assert abs(values[j] - value) <= 1e-12 * abs(value)
+        expected = vectors[:, j]
+        scale = np.vdot(expected, vector) / np.vdot(expected, expected)
+        assert np.linalg.norm(vector - scale * expected) <= 1e-10 * np.linalg.norm(vector)
+    assert _leading_small_pair(matrices[-1])[0] == pytest.approx(0.9)  # the first of a tie

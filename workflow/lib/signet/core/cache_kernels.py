@@ -20,7 +20,7 @@ from numba import njit
 __all__ = ["uniformity_and_gradient", "update_statistics"]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _others_extreme(states, in_batch, j, largest):
     # the largest (smallest) state of column j outside the batch's rows; -inf (inf) if none
     best = -np.inf if largest else np.inf
@@ -32,7 +32,7 @@ def _others_extreme(states, in_batch, j, largest):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def uniformity_and_gradient(states, total, total_sq, largest, largest_row, smallest,
                             smallest_row, index, live, low, high, max_constraint):
     """(U, dU/dlive) for the batch's live states; the other conditions enter through the
@@ -109,7 +109,7 @@ def uniformity_and_gradient(states, total, total_sq, largest, largest_row, small
     return loss, grad
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def update_statistics(states, total, total_sq, largest, largest_row, smallest, smallest_row,
                       index, new):
     """Store the batch's states (rows ``index``) and update the statistics in place; a

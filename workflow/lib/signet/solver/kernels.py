@@ -47,7 +47,7 @@ def _clip(v, c):
     return v
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _activation_pass(z, v, code, lo, hi):
     """z[k] <- f(z[k]) for k in [lo, hi) of the flat state arrays; returns max |f(z) - v|.
 
@@ -69,7 +69,7 @@ def _activation_pass(z, v, code, lo, hi):
     return _largest_change(z, v, lo, hi)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _clip_pass(z, v, aux, c, lo, hi):
     """z[k] <- clip(aux[k] z[k]) for k in [lo, hi); returns max |new - v|."""
     for k in range(lo, hi):
@@ -77,7 +77,7 @@ def _clip_pass(z, v, aux, c, lo, hi):
     return _largest_change(z, v, lo, hi)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _largest_change(z, v, lo, hi):
     # four running maxima: one is a chain of dependent compares the compiler will not split
     m0 = m1 = m2 = m3 = 0.0
@@ -118,7 +118,7 @@ def _cached_build(iterate, name: str, parallel: bool = False):
     """
     iterate.__name__ = name
     iterate.__qualname__ = name
-    return njit(parallel=parallel, cache=True)(iterate)
+    return njit(parallel=parallel, cache=True, nogil=True)(iterate)
 
 def _make_iteration(backward: bool, parallel: bool):
     """Build the iteration from v_0 = 0, returning (v, steps used, last max |change|):
@@ -318,7 +318,7 @@ def solve_backward(t_rowptr, t_col, t_weights, slope, grad_out, steps, tol, clip
     return kernel(t_rowptr, t_col, t_weights, grad_out, slope, clip, steps, tol)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def output_slope(y, code):
     """f'(z) from y = f(z) elementwise (``slope_from_output`` of :mod:`signet.core.activations`
     for activation ``code``), for an array of any shape."""
@@ -337,7 +337,7 @@ def output_slope(y, code):
     return out.reshape(y.shape)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def largest_product(a, b):
     """max |a * b| elementwise over two arrays of the same shape (0 for empty ones)."""
     fa = a.ravel()
@@ -349,7 +349,7 @@ def largest_product(a, b):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def edge_gradient(sources, targets, g, x):
     """dL/dw_e = sum_s g[target_e, s] * x[source_e, s] (states nodes x samples)."""
     m = sources.shape[0]

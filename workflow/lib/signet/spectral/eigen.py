@@ -81,24 +81,33 @@ def _match_index(value, left_values):
     return (i, False) if diffs[i] <= diffs_conj[j] else (j, True)
 
 
-def _small_eig(small):
-    """Eigenvalues and right eigenvectors of a small real matrix, as ``numpy.linalg.eig``
-    gives them, from LAPACK's dgeev called directly (numpy's wrapper added a third to the
-    cost of a 16 x 16 solve)."""
+def _leading_small_pair(small):
+    """The eigenvalue of largest modulus of a small real matrix (the first of a tie, in
+    LAPACK's order) and its right eigenvector, from LAPACK's dgeev called directly (numpy's
+    wrapper added a third to the cost of a 16 x 16 solve). Only this one vector is assembled
+    from dgeev's real and imaginary columns: building all k complex vectors in Python cost
+    more than the solve."""
     wr, wi, _, vr, info = _dgeev(small, compute_vl=0, compute_vr=1)
     if info != 0:
-        return np.linalg.eig(small)
-    values = wr + 1j * wi
-    vectors = vr.astype(np.complex128)
-    j = 0
-    while j < len(wr):
-        if wi[j] != 0 and j + 1 < len(wr):  # a complex pair: columns j, j+1 are re, im
-            vectors[:, j] = vr[:, j] + 1j * vr[:, j + 1]
-            vectors[:, j + 1] = np.conj(vectors[:, j])
+        values, vectors = np.linalg.eig(small)
+        i = int(np.argmax(np.abs(values)))
+        return complex(values[i]), np.ascontiguousarray(vectors[:, i], np.complex128)
+    i = int(np.argmax(np.abs(wr + 1j * wi)))
+    imag = wi.tolist()
+    j = 0  # a complex pair is columns j (re) and j + 1 (im), the first with positive imag
+    while j < len(imag):
+        if imag[j] != 0 and j + 1 < len(imag):
+            if i in (j, j + 1):
+                vector = vr[:, j] + 1j * vr[:, j + 1]
+                if i == j + 1:
+                    vector = np.conj(vector)
+                return complex(wr[i], wi[i]), np.ascontiguousarray(vector)
             j += 2
         else:
+            if i == j:
+                break
             j += 1
-    return values, vectors
+    return complex(wr[i], wi[i]), vr[:, i].astype(np.complex128)
 
 
 def _csr_arrays(T):
@@ -126,23 +135,33 @@ ARPACK_NCV = 40
 ARPACK_MAXITER = 300
 # the tracker's extra rounds before an ARPACK restart (LeadingEigenTracker(extra_rounds=))
 EXTRA_ROUNDS = 12
+# products between two orthonormalisations of the tracker's block
+# (LeadingEigenTracker(orthonormalise_every=)): one Gram-Schmidt of an n x 16 block costs a
+# dozen of the block's sparse products on the KEGG network, and every 8 instead of 4 left
+# the Ritz residuals of 1 600 training calls the same (median 3.72e-3, p90 0.016; session 9,
+# docs/performance.md "The epoch against the baseline")
+ORTHONORMALISE_EVERY = 8
 # the settings before session 8 (2 extra rounds, scipy's ARPACK defaults): the synthetic
 # reference models are built with these (signet.studies.synthetic.reference_suite), so that
 # a change of the training solver does not change the data the studies are measured on
-REFERENCE_SETTINGS = {"extra_rounds": 2, "arpack_ncv": None, "arpack_maxiter": None}
+REFERENCE_SETTINGS = {"extra_rounds": 2, "arpack_ncv": None, "arpack_maxiter": None,
+                      "orthonormalise_every": 4}
 
 
 @contextlib.contextmanager
-def eigen_settings(extra_rounds: int, arpack_ncv: int | None, arpack_maxiter: int | None):
-    """Within the block, trackers made there take ``extra_rounds`` and ARPACK's first try
-    uses ``arpack_ncv`` / ``arpack_maxiter`` (None: scipy's defaults); restored after."""
-    global EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER
-    saved = EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER
+def eigen_settings(extra_rounds: int, arpack_ncv: int | None, arpack_maxiter: int | None,
+                   orthonormalise_every: int = ORTHONORMALISE_EVERY):
+    """Within the block, trackers made there take ``extra_rounds`` and
+    ``orthonormalise_every``, and ARPACK's first try uses ``arpack_ncv`` / ``arpack_maxiter``
+    (None: scipy's defaults); restored after."""
+    global EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER, ORTHONORMALISE_EVERY
+    saved = EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER, ORTHONORMALISE_EVERY
     EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER = extra_rounds, arpack_ncv, arpack_maxiter
+    ORTHONORMALISE_EVERY = orthonormalise_every
     try:
         yield
     finally:
-        EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER = saved
+        EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER, ORTHONORMALISE_EVERY = saved
 
 
 def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
@@ -370,10 +389,11 @@ class LeadingEigenTracker:
 
     def __init__(self, block: int = 16, iterations: int = 8, fallback_residual: float = 0.1,
                  memory_mb: float = 256.0, extra_rounds: int | None = None,
-                 orthonormalise_every: int = 4):
+                 orthonormalise_every: int | None = None):
         self.block = block
         self.iterations = iterations
-        self.orthonormalise_every = max(1, int(orthonormalise_every))
+        self.orthonormalise_every = max(1, int(ORTHONORMALISE_EVERY if orthonormalise_every
+                                               is None else orthonormalise_every))
         self.extra_rounds = EXTRA_ROUNDS if extra_rounds is None else extra_rounds
         self.fallback_residual = fallback_residual
         self.memory_mb = memory_mb
@@ -394,8 +414,8 @@ class LeadingEigenTracker:
             self.keyed.popitem(last=False)
 
     def _ritz(self, T, basis):
-        """Iterate, then return (ritz values, coefficient vectors, relative residual of the
-        leading pair, new basis); the Ritz vectors are ``basis @ coefficients``.
+        """Iterate, then return (leading Ritz value, its coefficient vector, the pair's
+        relative residual, new basis); the Ritz vector is ``basis @ coefficients``.
 
         The block is orthonormalised every ``orthonormalise_every`` products and after the
         last: in exact arithmetic span(T^s Q) does not depend on where the orthonormalisations
@@ -407,21 +427,18 @@ class LeadingEigenTracker:
         indptr, indices, data = T
         basis, image, small = _kernels.iterate_block(indptr, indices, data, basis,
                                                      self.iterations, self.orthonormalise_every)
-        values, vectors = _small_eig(small)
-        i = int(np.argmax(np.abs(values)))
-        residual = _kernels.ritz_residual(basis, image,
-                                          np.ascontiguousarray(vectors[:, i], np.complex128),
-                                          complex(values[i]))
-        return values, vectors, float(residual), basis
+        value, vector = _leading_small_pair(small)
+        residual = _kernels.ritz_residual(basis, image, vector, value)
+        return value, vector, float(residual), basis
 
     def _converge(self, T, basis):
         """``_ritz`` rounds (at most 1 + extra_rounds) until the residual passes the check."""
         rounds = 0
         while True:
-            values, vectors, residual, basis = self._ritz(T, basis)
+            value, vector, residual, basis = self._ritz(T, basis)
             rounds += 1
             if residual <= self.fallback_residual or rounds > self.extra_rounds:
-                return values, vectors, residual, basis, rounds
+                return value, vector, residual, basis, rounds
 
     def _converge_left(self, Tt, basis, value):
         """The left side: rounds of products with T^T as in :meth:`_converge`, but the Ritz
@@ -459,11 +476,8 @@ class LeadingEigenTracker:
     def _solve(self, T, T_transposed, n) -> Eigen:
         if self.right_basis is None or self.right_basis.shape[0] != n:
             return self._restart(T, n, None, None, "cold-start")
-        values, vectors, res_r, self.right_basis, rounds_r = self._converge(T, self.right_basis)
-        i = int(np.argmax(np.abs(values)))
-        value = complex(values[i])
-        right = _kernels.ritz_projection(self.right_basis,
-                                         np.ascontiguousarray(vectors[:, i], np.complex128))
+        value, vector, res_r, self.right_basis, rounds_r = self._converge(T, self.right_basis)
+        right = _kernels.ritz_projection(self.right_basis, vector)
         Tt = _transpose(T, n) if T_transposed is None else _csr_arrays(T_transposed)
         coefficients, res_l, self.left_basis, rounds_l = self._converge_left(
             Tt, self.left_basis, value)

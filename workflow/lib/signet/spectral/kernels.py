@@ -19,7 +19,7 @@ __all__ = ["block_product", "orthonormalise", "iterate_block", "ritz_projection"
            "ritz_residual", "edge_values"]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def block_product(indptr, indices, data, block):
     """M @ block for M in CSR (rows of M in order, each row's entries in CSR order)."""
     n, k = block.shape
@@ -63,7 +63,7 @@ def _dot(a, b):
     return (s0 + s1) + (s2 + s3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def orthonormalise(block):
     """An orthonormal basis of ``block``'s columns, column by column (classical Gram-Schmidt
     with a second pass, "twice is enough"), on the transposed block so that every dot product
@@ -97,7 +97,7 @@ def orthonormalise(block):
     return np.ascontiguousarray(q.T)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def iterate_block(indptr, indices, data, basis, products, every):
     """``products`` products with M, orthonormalising every ``every`` products and after the
     last; returns (orthonormal block, M @ block, block^T M block)."""
@@ -116,7 +116,7 @@ def iterate_block(indptr, indices, data, basis, products, every):
     return basis, image, small
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ritz_projection(basis, coefficients):
     """basis @ coefficients for one complex coefficient vector (a Ritz vector)."""
     n, k = basis.shape
@@ -129,7 +129,7 @@ def ritz_projection(basis, coefficients):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def ritz_residual(basis, image, coefficients, value):
     """||M v - value v|| / (|value| ||v||) for v = basis @ coefficients (M v = image @ c)."""
     n, k = basis.shape
@@ -147,7 +147,7 @@ def ritz_residual(basis, image, coefficients, value):
     return math.sqrt(top) / (max(abs(value), 1e-300) * max(math.sqrt(bottom), 1e-300))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def edge_values(weights, slope, targets, order):
     """The CSR values of T = diag(slope) A: weights[order] * slope[targets[order]]."""
     out = np.empty(order.shape[0])
@@ -157,7 +157,7 @@ def edge_values(weights, slope, targets, order):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def shifted_null_vector(small, shift, rounds):
     """A vector y with small @ y ~= shift * y, by inverse iteration on (small - shift I):
     ``rounds`` solves with one LU factorisation (partial pivoting, complex arithmetic), from

@@ -28,7 +28,7 @@ import torch
 from signet.training import kernels as _kernels
 from signet.training.recipe import Recipe
 
-__all__ = ["fused_available", "fused_batch", "adam_step"]
+__all__ = ["fused_available", "fused_batch", "adam_step", "overlap_allowed"]
 
 
 def fused_available(model) -> bool:
@@ -50,6 +50,50 @@ def _barrier_and_slope(rho: float, recipe: Recipe) -> tuple[float, float]:
         return scale * (grow - 1.0), scale * k * grow
     raise ValueError(f"spectral loss form must be 'paper' or 'reference', not "
                      f"{recipe.spectral_form!r}")
+
+
+
+def overlap_allowed() -> bool:
+    """The spectral term runs on a second thread, beside the backward solve, when the
+    caller allows more than one thread (``torch.get_num_threads()``, set by ``--threads``)."""
+    return torch.get_num_threads() > 1
+
+
+_pool = None
+
+
+def _worker():
+    global _pool
+    if _pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signet-spectral")
+    return _pool
+
+
+def _spectral_part(model, recipe: Recipe, x, weights, index_np, picks, spectral_term):
+    """The spectral barrier at the batch's picked samples: (value, rho, its gradient with
+    respect to the weights). Reads the states and weights only; the tracker's warm starts
+    are its own."""
+    from signet.solver.kernels import output_slope
+    from signet.spectral.radius import rho_edge_gradient
+    code = model.solver.activation_code
+    found = []
+    for p in picks:
+        slope = output_slope(x[p], code)
+        eigen = spectral_term.eigen(weights, slope, key=int(index_np[p]))
+        found.append((eigen.rho, eigen, slope))
+    rhos = np.array([f[0] for f in found])
+    rho = float(rhos.max())
+    barrier, barrier_slope = _barrier_and_slope(rho, recipe)
+    winners = np.flatnonzero(rhos == rho)  # torch's max() shares a tie evenly
+    grad = np.zeros_like(weights)
+    for w in winners:
+        _, eigen, slope = found[w]
+        spectral_term.last = eigen
+        grad_rho = rho_edge_gradient(eigen, spectral_term.sources, spectral_term.targets)
+        grad = grad + (recipe.spectral * barrier_slope / len(winners)) * \
+            grad_rho * slope[spectral_term.targets]
+    return barrier, rho, grad
 
 
 def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term, generator,
@@ -80,6 +124,19 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
     info = SolveInfo(steps=used, residual=residual)
     model.last_info = info
     x = x_t.numpy()
+    index_np = index.numpy()
+    # the spectral pick is the generator's next draw after the noise, as on the torch path
+    pick = int(torch.randint(batch, (1,), generator=generator))
+    picks = [pick]
+    if recipe.spectral_on_cap and capped(info):
+        do_spectral, picks = True, range(batch)
+    spectral = None
+    if do_spectral and recipe.spectral > 0:
+        job = (_spectral_part, model, recipe, x, weights, index_np, picks, spectral_term)
+        # with a second thread allowed, the spectral term runs beside the loss terms and the
+        # backward solve: they read the same states and weights and write nothing the
+        # other reads, so the results are bitwise those of one thread
+        spectral = _worker().submit(*job) if overlap_allowed() else job[0](*job[1:])
     cols = y_cols.numpy()
     projection = model.projection.detach().numpy()
     fit, grad_x, grad_p = _kernels.fit_and_gradient(
@@ -90,7 +147,6 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
                                         recipe.sign, recipe.ligand_bias, recipe.l2,
                                         recipe.nonzero)
 
-    index_np = index.numpy()
     if recipe.uniformity > 0:
         value, grad_u = cache.uniformity_and_gradient(index_np, x, recipe.uniform_low,
                                                       recipe.uniform_high,
@@ -98,31 +154,13 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
         terms["uniformity"] = float(value)
         grad_x += recipe.uniformity * grad_u
 
-    pick = int(torch.randint(batch, (1,), generator=generator))
-    picks = [pick]
-    if recipe.spectral_on_cap and capped(info):
-        do_spectral, picks = True, range(batch)
-    if do_spectral and recipe.spectral > 0:
-        from signet.solver.kernels import output_slope
-        code = model.solver.activation_code
-        found = []
-        for p in picks:
-            slope = output_slope(x[p], code)
-            eigen = spectral_term.eigen(weights, slope, key=int(index_np[p]))
-            found.append((eigen.rho, eigen, slope))
-        rhos = np.array([f[0] for f in found])
-        rho = float(rhos.max())
-        barrier, barrier_slope = _barrier_and_slope(rho, recipe)
-        terms["spectral"] = barrier
-        terms["rho"] = rho
-        winners = np.flatnonzero(rhos == rho)  # torch's max() shares a tie evenly
-        from signet.spectral.radius import rho_edge_gradient
-        for w in winners:
-            _, eigen, slope = found[w]
-            spectral_term.last = eigen
-            grad_rho = rho_edge_gradient(eigen, spectral_term.sources, spectral_term.targets)
-            grad_w = grad_w + (recipe.spectral * barrier_slope / len(winners)) * \
-                grad_rho * slope[spectral_term.targets]
+    g_w, g_total, b_steps, b_residual = model.solver.backward(model.weights, x_t,
+                                                              torch.from_numpy(grad_x))
+    if spectral is not None:
+        if not isinstance(spectral, tuple):
+            spectral = spectral.result()
+        terms["spectral"], terms["rho"], grad_spectral = spectral
+        grad_w = grad_w + grad_spectral
 
     projection_trainable = model.projection.requires_grad
     if projection_trainable:
@@ -136,8 +174,6 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
             loss = loss + getattr(recipe, name) * terms[name]
     terms["loss"] = loss
 
-    g_w, g_total, b_steps, b_residual = model.solver.backward(model.weights, x_t,
-                                                              torch.from_numpy(grad_x))
     info.backward_steps, info.backward_residual = b_steps, b_residual
     g_total = g_total.numpy()
     model.weights.grad = torch.from_numpy(grad_w + g_w.numpy())

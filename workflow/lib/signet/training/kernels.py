@@ -11,7 +11,7 @@ from numba import njit
 __all__ = ["fit_and_gradient", "parameter_terms", "adam_update"]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fit_and_gradient(x, tf_nodes, cols, projection, y, coefficient):
     """MSE(p[cols] * x[:, tf_nodes], y), with ``coefficient`` times its gradient with
     respect to x (batch x nodes; zero off the TF nodes) and to the projection p."""
@@ -33,7 +33,7 @@ def fit_and_gradient(x, tf_nodes, cols, projection, y, coefficient):
     return total / size, grad_x, grad_p
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def parameter_terms(weights, bias, signs, ligand_index, sign, ligand, l2, nonzero):
     """The sign, ligand-bias, L2 and non-zero terms (unweighted values) and the weighted sum
     of their gradients with respect to the weights and the bias."""
@@ -65,7 +65,7 @@ def parameter_terms(weights, bias, signs, ligand_index, sign, ligand, l2, nonzer
     return violation, ligand_sum, l2_w + l2_b, inverse, grad_w, grad_b
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def adam_update(param, grad, exp_avg, exp_avg_sq, lr, beta1, beta2, eps, correction1,
                 correction2_sqrt):
     """One Adam step in place, written as torch's single-tensor Adam writes it (lerp of the
