@@ -37,7 +37,6 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 import torch
 from signet.bench import cpu_model
-from threadpoolctl import threadpool_limits
 from signet.core import regularizers as reg
 from signet.core.network import Network
 from signet.spectral import spectral_barrier
@@ -45,6 +44,7 @@ from signet.spectral.eigen import Eigen, _match_left
 from signet.spectral.radius import rho_edge_gradient
 from signet.studies.synthetic.conditions import training_conditions
 from signet.training import PRESETS, learning_rate, model_from_recipe, train
+from threadpoolctl import threadpool_limits
 
 LEAK = 0.01
 CHECK_FROM = 40  # the reference code checks its L1 stop from this step on
