@@ -87,6 +87,32 @@ def test_simulate_train_knockout_round_trip(tmp_path, toy_paths):
         np.testing.assert_allclose(got[delta.index], delta["T1"], rtol=1e-10, atol=1e-12)
 
 
+
+def test_train_threads_give_the_same_parameters(tmp_path, toy_paths):
+    """``signet train --threads 2`` (the spectral term beside the backward solve) writes the
+    same parameter table, byte for byte, as ``--threads 1``; ``--threads 0`` is one line."""
+    ligands = pd.DataFrame({"L2": [0.0, 1.0, 0.3, 0.7], "L1": [0.0, 0.5, 0.9, 0.2]},
+                           index=["ctrl", "both", "mix", "other"])
+    ligands.to_csv(tmp_path / "lig.tsv", sep="\t")
+    net = ["--network", toy_paths["network"], "--annotation", toy_paths["annotation"]]
+    _run("simulate", *net, "--parameters", toy_paths["parameters"], "--ligands",
+         tmp_path / "lig.tsv", "--output", tmp_path / "tf.tsv")
+    tables = []
+    for threads in (1, 2):
+        out = tmp_path / f"run{threads}"
+        _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
+             "--output-dir", out, "--epochs", 6, "--batch-size", 2, "--seed", 1, "--quiet",
+             "--threads", threads)
+        tables.append((out / "parameters.tsv").read_bytes())
+    assert tables[0] == tables[1]
+    result = subprocess.run([sys.executable, "-m", "signet.cli", "train", *map(str, net),
+                             "--ligands", str(tmp_path / "lig.tsv"), "--tfs",
+                             str(tmp_path / "tf.tsv"), "--output-dir", str(tmp_path / "bad"),
+                             "--threads", "0"], capture_output=True, text=True)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].endswith("--threads 0: expected 1 or more")
+    assert "Traceback" not in result.stderr
+
 def test_bench_prints_the_figures_tools_parse():
     """The figures describe the requested problem (200 nodes x 5 edges each, batch 3, 20
     steps with no early stop) and the timings are positive and finite."""
