@@ -64,12 +64,88 @@ def _dot(a, b):
 
 
 @njit(cache=True, nogil=True)
+def _dots4(q, d, column, out):
+    """out[d + t] = _dot(q[d + t], column) for t = 0..3, each with _dot's four partial sums
+    in _dot's order (so bitwise _dot's answers), sharing the loads of ``column``."""
+    n = column.shape[0]
+    a0 = q[d]
+    a1 = q[d + 1]
+    a2 = q[d + 2]
+    a3 = q[d + 3]
+    s00 = s01 = s02 = s03 = 0.0
+    s10 = s11 = s12 = s13 = 0.0
+    s20 = s21 = s22 = s23 = 0.0
+    s30 = s31 = s32 = s33 = 0.0
+    i = 0
+    while i + 4 <= n:
+        c0 = column[i]
+        c1 = column[i + 1]
+        c2 = column[i + 2]
+        c3 = column[i + 3]
+        s00 += a0[i] * c0
+        s01 += a0[i + 1] * c1
+        s02 += a0[i + 2] * c2
+        s03 += a0[i + 3] * c3
+        s10 += a1[i] * c0
+        s11 += a1[i + 1] * c1
+        s12 += a1[i + 2] * c2
+        s13 += a1[i + 3] * c3
+        s20 += a2[i] * c0
+        s21 += a2[i + 1] * c1
+        s22 += a2[i + 2] * c2
+        s23 += a2[i + 3] * c3
+        s30 += a3[i] * c0
+        s31 += a3[i + 1] * c1
+        s32 += a3[i + 2] * c2
+        s33 += a3[i + 3] * c3
+        i += 4
+    while i < n:
+        c0 = column[i]
+        s00 += a0[i] * c0
+        s10 += a1[i] * c0
+        s20 += a2[i] * c0
+        s30 += a3[i] * c0
+        i += 1
+    out[d] = (s00 + s01) + (s02 + s03)
+    out[d + 1] = (s10 + s11) + (s12 + s13)
+    out[d + 2] = (s20 + s21) + (s22 + s23)
+    out[d + 3] = (s30 + s31) + (s32 + s33)
+
+
+@njit(cache=True, nogil=True)
+def _project_out(q, c, column, dots):
+    """column -= dots[d] * q[d] for d = 0 .. c - 1, in that order for every element (four
+    rows a pass over ``column``: the same subtractions in the same order as one row a pass)."""
+    n = column.shape[0]
+    d = 0
+    while d + 4 <= c:
+        f0 = dots[d]
+        f1 = dots[d + 1]
+        f2 = dots[d + 2]
+        f3 = dots[d + 3]
+        o0 = q[d]
+        o1 = q[d + 1]
+        o2 = q[d + 2]
+        o3 = q[d + 3]
+        for i in range(n):
+            column[i] = (((column[i] - f0 * o0[i]) - f1 * o1[i]) - f2 * o2[i]) - f3 * o3[i]
+        d += 4
+    while d < c:
+        f = dots[d]
+        other = q[d]
+        for i in range(n):
+            column[i] -= f * other[i]
+        d += 1
+
+
+@njit(cache=True, nogil=True)
 def orthonormalise(block):
     """An orthonormal basis of ``block``'s columns, column by column (classical Gram-Schmidt
     with a second pass, "twice is enough"), on the transposed block so that every dot product
-    and update runs over contiguous memory. A column with nothing left after the passes (the
-    products annihilated it) is replaced by a fixed pseudo-random vector, so the result
-    always has k orthonormal columns, as a QR's Q does."""
+    and update runs over contiguous memory; four dot products, and four updates, share a pass
+    over the column. A column with nothing left after the passes (the products annihilated
+    it) is replaced by a fixed pseudo-random vector, so the result always has k orthonormal
+    columns, as a QR's Q does."""
     n, k = block.shape
     q = np.ascontiguousarray(block.T)
     dots = np.empty(k)
@@ -79,13 +155,14 @@ def orthonormalise(block):
         norm = 0.0
         for attempt in range(2):
             for _ in range(2):
-                for d in range(c):
+                d = 0
+                while d + 4 <= c:
+                    _dots4(q, d, column, dots)
+                    d += 4
+                while d < c:
                     dots[d] = _dot(q[d], column)
-                for d in range(c):
-                    f = dots[d]
-                    other = q[d]
-                    for i in range(n):
-                        column[i] -= f * other[i]
+                    d += 1
+                _project_out(q, c, column, dots)
             norm = _dot(column, column)
             if norm > 1e-24 * max(before, 1e-300) and norm > 1e-280:
                 break
