@@ -160,15 +160,16 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3,
                         help="interleaved rounds of signet and baseline runs")
     parser.add_argument("--threads", type=int, default=1,
-                        help="torch and BLAS threads of both runs (default 1); with 2 or more "
-                             "signet's spectral term runs beside its backward solve")
+                        help="signet's torch and BLAS threads (default 1); with 2 or more its "
+                             "spectral term runs beside its backward solve")
+    parser.add_argument("--baseline-threads", type=int, default=1,
+                        help="the baseline's torch and BLAS threads (default 1, its fastest "
+                             "here: with 2 its tiny products and ARPACK calls spin)")
     parser.add_argument("--fixed-steps", action="store_true",
                         help="baseline without the reference code's L1 stop (150 steps)")
     args = parser.parse_args(argv)
-    torch.set_num_threads(args.threads)
-    threadpool_limits(args.threads)
-    print(f"CPU: {cpu_model()}; {args.threads} thread(s) each; load average "
-          f"{os.getloadavg()}")
+    print(f"CPU: {cpu_model()}; threads: signet {args.threads}, baseline "
+          f"{args.baseline_threads}; load average {os.getloadavg()}")
     network = Network.from_files(args.network, args.annotation)
     recipe = PRESETS["paper"].replace(epochs=args.epochs, checkpoint_every=0)
     reference = model_from_recipe(network, recipe, seed=1000)
@@ -180,11 +181,15 @@ def main(argv=None):
     # interleaved rounds, so that a change of machine load hits both; the first epoch of each
     # run is not counted (it builds the state cache and, for signet, loads the kernels)
     for _ in range(args.rounds):
+        torch.set_num_threads(args.threads)
+        threadpool_limits(args.threads)
         model = model_from_recipe(network, recipe, seed=0)
         stamps = [(time.perf_counter(), time.process_time())]
         train(model, ligands, tfs, recipe, seed=0, progress=False,
               callback=lambda e, r, s=stamps: s.append((time.perf_counter(),
                                                         time.process_time())))
+        torch.set_num_threads(args.baseline_threads)
+        threadpool_limits(args.baseline_threads)
         signet_times += [(b[0] - a[0], b[1] - a[1]) for a, b in zip(stamps[1:], stamps[2:])]
         model = model_from_recipe(network, recipe, seed=0)
         u = model.ligand_tensor(ligands)

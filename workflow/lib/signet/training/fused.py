@@ -110,21 +110,20 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
     weights = model.weights.detach().numpy()
     bias = model.bias.detach().numpy()
     batch = len(index)
-    batch_u = u[index]
+    index_np = index.numpy()
+    batch_u = u.numpy()[index_np]
     ligand_index = model.ligand_index.numpy()
     # b + b_in: the ligands' scaled inputs added at their nodes (SignalingModel.input_bias)
     total = np.repeat(bias[None, :], batch, axis=0)
-    total[:, ligand_index] = bias[ligand_index] + batch_u.numpy() * \
-        model.input_scale.detach().numpy()
+    total[:, ligand_index] = bias[ligand_index] + batch_u * model.input_scale.detach().numpy()
     if recipe.noise > 0:
         noise = recipe.noise * lr * torch.randn(batch, network.n_nodes, generator=generator,
                                                 dtype=model.dtype)
-        total = total + noise.numpy()
+        np.add(total, noise.numpy(), out=total)
     x_t, used, residual = model.solver.forward(model.weights, torch.from_numpy(total))
     info = SolveInfo(steps=used, residual=residual)
     model.last_info = info
     x = x_t.numpy()
-    index_np = index.numpy()
     # the spectral pick is the generator's next draw after the noise, as on the torch path
     pick = int(torch.randint(batch, (1,), generator=generator))
     picks = [pick]
@@ -140,7 +139,7 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
     cols = y_cols.numpy()
     projection = model.projection.detach().numpy()
     fit, grad_x, grad_p = _kernels.fit_and_gradient(
-        x, model.tf_index.numpy()[cols], cols, projection, y[index].numpy(), recipe.fit)
+        x, model.tf_index.numpy()[cols], cols, projection, y.numpy()[index_np], recipe.fit)
     terms = {"fit": fit}
     (terms["sign"], terms["ligand_bias"], terms["l2"], terms["nonzero"], grad_w,
      grad_b) = _kernels.parameter_terms(weights, bias, model.signs.numpy(), ligand_index,
@@ -182,7 +181,7 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
         model.projection.grad = torch.from_numpy(grad_p)
     if model.input_scale.requires_grad:
         model.input_scale.grad = torch.from_numpy(
-            np.sum(g_total[:, ligand_index] * batch_u.numpy(), axis=0))
+            np.sum(g_total[:, ligand_index] * batch_u, axis=0))
     return terms, x_t, info
 
 
@@ -208,8 +207,8 @@ def adam_step(optimizer: torch.optim.Adam) -> None:
                 state["exp_avg_sq"] = torch.zeros_like(p, memory_format=torch.preserve_format)
             state["step"] += 1
             step = float(state["step"])
-            with torch.no_grad():
-                _kernels.adam_update(p.detach().numpy(), p.grad.numpy(),
-                                     state["exp_avg"].numpy(), state["exp_avg_sq"].numpy(),
-                                     float(group["lr"]), beta1, beta2, group["eps"],
-                                     1 - beta1 ** step, (1 - beta2 ** step) ** 0.5)
+            # numpy views of tensors that need no gradient: no autograd context is needed
+            _kernels.adam_update(p.detach().numpy(), p.grad.numpy(),
+                                 state["exp_avg"].numpy(), state["exp_avg_sq"].numpy(),
+                                 float(group["lr"]), beta1, beta2, group["eps"],
+                                 1 - beta1 ** step, (1 - beta2 ** step) ** 0.5)
