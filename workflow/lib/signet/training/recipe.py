@@ -187,17 +187,10 @@ class Recipe:
 PRESETS: dict[str, Recipe] = {
     # the paper's synthetic-study recipe (method.md section 3)
     "paper": Recipe(name="paper"),
-    # the paper's macrophage recipe: 5000 epochs, 100 steps, stronger regularization. One
-    # safeguard the paper's code lacks: a batch whose forward solve ends at the 100-step cap
-    # unconverged gets the spectral barrier at every sample (spectral_on_cap), not only at
-    # the random pick. Without it, seeds whose fit leaves one condition oscillating (residual
-    # up to 0.73 in the last epochs) fit 0.947; with it the 5 seeds' mean full-fit r went
-    # 0.951 -> 0.956 and their 3-seed ensemble 0.960 -> 0.964 (docs/results-macrophage.md,
-    # session 9). A recipe YAML with `preset: macrophage` and `spectral_on_cap: false` is
-    # the paper's code exactly.
+    # the paper's macrophage recipe: 5000 epochs, 100 steps, stronger regularization
     "macrophage": Recipe(name="macrophage", epochs=5000, steps=100, spectral_precision=1e-6,
                          ligand_bias=1e-3, l2=1e-6, nonzero=1e-6, uniformity=1e-5,
-                         projection_trainable=True, spectral_on_cap=True),
+                         projection_trainable=True),
     # the synthetic study in minutes instead of hours (measured in
     # docs/performance.md): batch 20 with a 50-epoch warm-up and 1000 epochs, the spectral
     # term every 4th batch and on every sample of a batch whose forward solve hit the cap
@@ -210,11 +203,10 @@ PRESETS: dict[str, Recipe] = {
     # against the paper recipe's 0.942 (a 400-epoch warm-up gave 0.81, a 200-epoch one with
     # the decay ending at 80 % 0.89; docs/results-macrophage.md). The spectral term stays on
     # every batch: in session 1 (random initial signs) once per epoch let rho drift above 1
-    # (oscillating states, fit r 0.72). The same cap safeguard as `macrophage`.
+    # (oscillating states, fit r 0.72).
     "macrophage-fast": Recipe(name="macrophage-fast", epochs=2000, warmup_epochs=1000,
                               steps=100, spectral_precision=1e-6, ligand_bias=1e-3, l2=1e-6,
-                              nonzero=1e-6, uniformity=1e-5, projection_trainable=True,
-                              spectral_on_cap=True),
+                              nonzero=1e-6, uniformity=1e-5, projection_trainable=True),
 }
 
 
