@@ -223,3 +223,30 @@ def test_spectral_term_beside_the_backward_solve_changes_nothing(monkeypatch):
     timing = [c for c in log_1.columns if "seconds" in c]
     assert timing and log_1.drop(columns=timing).equals(log_2.drop(columns=timing))
     assert torch.equal(w_1, w_2) and torch.equal(b_1, b_2)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs os.fork")
+def test_a_forked_child_gets_its_own_worker_thread():
+    """A process forked after the parent used the worker thread has no such thread: the
+    child makes its own executor instead of queueing work that nothing would run."""
+    import os
+
+    from signet.training import fused as fused_module
+
+    assert fused_module._worker().submit(lambda: 1).result() == 1
+    parent = fused_module._worker()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run a job on the worker, report through the pipe, never return
+        ok = False
+        try:
+            ok = fused_module._worker() is not parent and \
+                fused_module._worker().submit(lambda: 7).result(timeout=20) == 7
+        finally:
+            os.write(write, b"1" if ok else b"0")
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    assert fused_module._worker() is parent

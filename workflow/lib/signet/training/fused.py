@@ -59,15 +59,18 @@ def overlap_allowed() -> bool:
     return torch.get_num_threads() > 1
 
 
-_pool = None
+_pool = None  # (process id, executor): a forked child has no worker thread, so it makes its own
 
 
 def _worker():
     global _pool
-    if _pool is None:
+    import os
+
+    if _pool is None or _pool[0] != os.getpid():
         from concurrent.futures import ThreadPoolExecutor
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signet-spectral")
-    return _pool
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1,
+                                                 thread_name_prefix="signet-spectral"))
+    return _pool[1]
 
 
 def _spectral_part(model, recipe: Recipe, x, weights, index_np, picks, spectral_term):
