@@ -52,7 +52,6 @@ def _barrier_and_slope(rho: float, recipe: Recipe) -> tuple[float, float]:
                      f"{recipe.spectral_form!r}")
 
 
-
 def overlap_allowed() -> bool:
     """The spectral term runs on a second thread, beside the backward solve, when the
     caller allows more than one thread (``torch.get_num_threads()``, set by ``--threads``)."""
