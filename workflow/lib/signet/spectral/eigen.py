@@ -138,8 +138,8 @@ EXTRA_ROUNDS = 12
 # products between two orthonormalisations of the tracker's block
 # (LeadingEigenTracker(orthonormalise_every=)): one Gram-Schmidt of an n x 16 block costs a
 # dozen of the block's sparse products on the KEGG network, and every 8 instead of 4 left
-# the Ritz residuals of 1 600 training calls the same (median 3.72e-3, p90 0.016; session 9,
-# docs/performance.md "The epoch against the baseline")
+# the Ritz residuals of 1 600 training calls the same (median 3.72e-3, p90 0.016;
+# docs/performance.md, session 9)
 ORTHONORMALISE_EVERY = 8
 # the settings before session 8 (2 extra rounds, scipy's ARPACK defaults): the synthetic
 # reference models are built with these (signet.studies.synthetic.reference_suite), so that
