@@ -93,21 +93,15 @@ def _leading_small_pair(small):
         i = int(np.argmax(np.abs(values)))
         return complex(values[i]), np.ascontiguousarray(vectors[:, i], np.complex128)
     i = int(np.argmax(np.abs(wr + 1j * wi)))
-    imag = wi.tolist()
-    j = 0  # a complex pair is columns j (re) and j + 1 (im), the first with positive imag
-    while j < len(imag):
-        if imag[j] != 0 and j + 1 < len(imag):
-            if i in (j, j + 1):
-                vector = vr[:, j] + 1j * vr[:, j + 1]
-                if i == j + 1:
-                    vector = np.conj(vector)
-                return complex(wr[i], wi[i]), np.ascontiguousarray(vector)
-            j += 2
-        else:
-            if i == j:
-                break
-            j += 1
-    return complex(wr[i], wi[i]), vr[:, i].astype(np.complex128)
+    value = complex(wr[i], wi[i])
+    # dgeev stores a complex pair in consecutive columns j (real part) and j + 1 (imaginary
+    # part), the member with positive imaginary part first; the other member's vector is
+    # the conjugate
+    if wi[i] > 0:
+        return value, vr[:, i] + 1j * vr[:, i + 1]
+    if wi[i] < 0:
+        return value, np.conj(vr[:, i - 1] + 1j * vr[:, i])
+    return value, vr[:, i].astype(np.complex128)
 
 
 def _csr_arrays(T):

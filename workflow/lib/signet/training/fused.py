@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from signet.solver.kernels import output_slope
+from signet.spectral.radius import rho_edge_gradient
 from signet.training import kernels as _kernels
 from signet.training.recipe import Recipe
 
@@ -76,8 +78,6 @@ def _spectral_part(model, recipe: Recipe, x, weights, index_np, picks, spectral_
     """The spectral barrier at the batch's picked samples: (value, rho, its gradient with
     respect to the weights). Reads the states and weights only; the tracker's warm starts
     are its own."""
-    from signet.solver.kernels import output_slope
-    from signet.spectral.radius import rho_edge_gradient
     code = model.solver.activation_code
     found = []
     for p in picks:
