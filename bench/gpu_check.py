@@ -61,18 +61,19 @@ def correctness(device) -> bool:
     return ok and diff < 1e-9
 
 
-def epoch_time(n_nodes, conditions, batch, device, epochs=2):
+def epoch_time(n_nodes, conditions, batch, device, epochs=2, backend="torch"):
     network = network_of(n_nodes)
     recipe = PRESETS["paper"].replace(epochs=epochs, batch_size=batch, checkpoint_every=0)
     ligands = training_conditions(network.ligands, conditions, 5, seed=0)
     reference = model_from_recipe(network, recipe, seed=1000, backend="torch").to(device)
     tfs, _ = reference.simulate(ligands)
-    model = model_from_recipe(network, recipe, seed=0, backend="torch").to(device)
+    model = model_from_recipe(network, recipe, seed=0, backend=backend).to(device)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
     stamps = [time.perf_counter()]
     train(model, ligands, tfs, recipe, seed=0, progress=False,
-          callback=lambda epoch, row: (torch.cuda.synchronize(),
-                                       stamps.append(time.perf_counter())))
-    return np.diff(stamps), torch.cuda.max_memory_allocated() / 2**20
+          callback=lambda epoch, row: (sync(), stamps.append(time.perf_counter())))
+    peak = torch.cuda.max_memory_allocated() / 2**20 if device == "cuda" else float("nan")
+    return np.diff(stamps), peak
 
 
 def main(argv=None):
@@ -81,6 +82,9 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--conditions", type=int, default=1000)
     parser.add_argument("--epoch-batch", type=int, default=100)
+    parser.add_argument("--cpu-epoch", action="store_true",
+                        help="also time the same epoch with the numba backend on this machine's "
+                             "CPU, for a side-by-side ratio")
     parser.add_argument("--dry-run-on-cpu", action="store_true",
                         help="run the correctness part with the torch backend on the CPU")
     args = parser.parse_args(argv)
@@ -109,6 +113,12 @@ def main(argv=None):
     print(f"epoch, GPU, paper recipe, {args.conditions} conditions in batches of "
           f"{args.epoch_batch}: {', '.join(f'{s:.2f}' for s in seconds)} s; peak GPU memory "
           f"{peak:.0f} MiB")
+    if args.cpu_epoch:
+        cpu_seconds, _ = epoch_time(args.nodes, args.conditions, args.epoch_batch, "cpu",
+                                    backend="numba")
+        print(f"epoch, CPU numba ({torch.get_num_threads()} threads), same network, conditions "
+              f"and batches: {', '.join(f'{s:.2f}' for s in cpu_seconds)} s; ratio of the "
+              f"last epochs CPU / GPU: {cpu_seconds[-1] / seconds[-1]:.1f}")
     return 0 if ok else 1
 
 

@@ -163,7 +163,7 @@ class SignalingModel(torch.nn.Module):
                     f"(ligands: {', '.join(self.network.ligands[:8])}"
                     f"{', ...' if len(known) > 8 else ''})", line=1, column=str(column))
         table = ligands.reindex(columns=self.network.ligands, fill_value=0.0)
-        return torch.as_tensor(table.to_numpy(np.float64), dtype=self.dtype,
+        return torch.as_tensor(table.to_numpy(np.float64, copy=True), dtype=self.dtype,
                                device=self.weights.device)
 
     # ---- parameter table -----------------------------------------------------------------

@@ -250,7 +250,7 @@ def _run_epoch(model, recipe: Recipe, run: LoopState, u, y, y_cols) -> dict:
             run.optimizer.step()
         run.cache.update(index, x)
         for name, value in terms.items():
-            sums[name] = sums.get(name, 0.0) + float(value)
+            sums[name] = sums.get(name, 0.0) + float(value.detach() if torch.is_tensor(value) else value)
         if "rho" in terms:
             rho_batches += 1
             eigen_residual = max(eigen_residual, _finite(tracker.last_residual))
