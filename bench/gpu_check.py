@@ -1,14 +1,15 @@
 """GPU check (a few minutes on one GPU): correctness of the torch backend on the GPU against
 the numba backend on the CPU, then pass and epoch timings at genome scale.
 
-    PYTHONPATH=workflow/lib python bench/gpu_check.py [--nodes 19000] [--batch 1000]
+    PYTHONPATH=workflow/lib python bench/gpu_check.py [--nodes 19000] [--batch 1000] [--cpu-epoch]
 
 1. correctness, 300-node network: x_ss and the weight/bias gradients of one pass (float64,
    converged) agree to 1e-10; three training epochs agree in loss to 1e-9 (exact spectral
    method, as in tests/test_train.py).
 2. one pass (forward + backward, 100 steps, tol 0) at ``--nodes`` and ``--batch`` samples on
    the GPU, float64 and float32, with the numba CPU pass beside it at batch 32 for scale.
-3. one training epoch: ``--conditions`` conditions in batches of ``--epoch-batch`` on the GPU.
+3. one training epoch: ``--conditions`` conditions in batches of ``--epoch-batch`` on the GPU;
+   with ``--cpu-epoch`` the same epoch with the numba backend on this machine's CPU beside it.
 Exit status 1 when a correctness check fails or no GPU is present.
 """
 
