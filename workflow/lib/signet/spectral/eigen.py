@@ -11,6 +11,7 @@ warm, and falls back to ARPACK when it does not converge.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -158,6 +159,24 @@ def eigen_settings(extra_rounds: int, arpack_ncv: int | None, arpack_maxiter: in
         EXTRA_ROUNDS, ARPACK_NCV, ARPACK_MAXITER, ORTHONORMALISE_EVERY = saved
 
 
+# ARPACK asks its caller for a fresh random vector whenever the Krylov space closes (an
+# invariant subspace: the start vector lies in one, or several eigenvalues share the leading
+# modulus). scipy >= 1.15 draws it from ``eigs(rng=)``, and from the operating system's
+# entropy when rng is None: the same call then gave a different left vector in every
+# process, and training runs parted bitwise at their first such ARPACK restart (two runs of
+# `fast` on the KEGG network at epoch 108). Each call gets a new generator from this seed,
+# so an ARPACK answer is a function of its arguments alone, also across a resume.
+ARPACK_SEED = 20_211_207
+_EIGS_TAKES_RNG = "rng" in inspect.signature(scipy.sparse.linalg.eigs).parameters
+
+
+def _eigs(matrix, **kwargs):
+    """``scipy.sparse.linalg.eigs`` with ARPACK's restart vectors drawn from a fixed seed."""
+    if _EIGS_TAKES_RNG:
+        kwargs["rng"] = np.random.default_rng(ARPACK_SEED)
+    return scipy.sparse.linalg.eigs(matrix, **kwargs)
+
+
 def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     """Leading eigen-triple by ARPACK ``eigs``, optionally warm-started."""
     sparse = _as_sparse(T).astype(np.float64)
@@ -179,24 +198,19 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
         return None if ARPACK_NCV is None else min(n, max(ARPACK_NCV, 2 * k + 1))
 
     try:
-        values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0,
-                                                 ncv=first_ncv(1),
-                                                 maxiter=ARPACK_MAXITER)
-        lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
-                                                     which="LM", v0=u0,
-                                                     ncv=first_ncv(min(3, n - 2)),
-                                                     maxiter=ARPACK_MAXITER)
+        values, right = _eigs(sparse, k=1, which="LM", v0=v0, ncv=first_ncv(1),
+                              maxiter=ARPACK_MAXITER)
+        lvalues, lvectors = _eigs(sparse.T.tocsr(), k=min(3, n - 2), which="LM", v0=u0,
+                                  ncv=first_ncv(min(3, n - 2)), maxiter=ARPACK_MAXITER)
     except scipy.sparse.linalg.ArpackError:
         # (no convergence, or no Arnoldi factorisation: a T that maps the start to 0)
         # leading eigenvalues of (nearly) equal modulus can stall ARPACK with k = 1: retry
         # with a larger Krylov space, and solve densely as the last resort
         try:
             ncv = min(n - 1, 80)
-            values, right = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0,
-                                                     ncv=ncv, maxiter=50 * n)
-            lvalues, lvectors = scipy.sparse.linalg.eigs(sparse.T.tocsr(), k=min(3, n - 2),
-                                                         which="LM", v0=u0, ncv=ncv,
-                                                         maxiter=50 * n)
+            values, right = _eigs(sparse, k=1, which="LM", v0=v0, ncv=ncv, maxiter=50 * n)
+            lvalues, lvectors = _eigs(sparse.T.tocsr(), k=min(3, n - 2), which="LM", v0=u0,
+                                      ncv=ncv, maxiter=50 * n)
         except scipy.sparse.linalg.ArpackError:
             if n <= DENSE_LIMIT:
                 dense = sparse.toarray()
@@ -217,8 +231,8 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
         # fill-in is large on big random graphs)
         k_more = min(16, n - 2)
         try:
-            lvalues, lvectors = scipy.sparse.linalg.eigs(
-                sparse.T.tocsr(), k=k_more, which="LM", v0=u0, ncv=min(n - 1, 3 * k_more))
+            lvalues, lvectors = _eigs(sparse.T.tocsr(), k=k_more, which="LM", v0=u0,
+                                      ncv=min(n - 1, 3 * k_more))
             left = _matched_left(value, lvalues, lvectors)
         except scipy.sparse.linalg.ArpackNoConvergence:
             left = None
@@ -246,12 +260,11 @@ def _shared_pair(sparse, k, v0, left_values, left_vectors):
     vector, None)."""
     n = sparse.shape[0]
     try:
-        values, vectors = scipy.sparse.linalg.eigs(sparse, k=k, which="LM", v0=v0,
-                                                   ncv=min(n - 1, 3 * k))
+        values, vectors = _eigs(sparse, k=k, which="LM", v0=v0, ncv=min(n - 1, 3 * k))
     except scipy.sparse.linalg.ArpackNoConvergence as stalled:
         values, vectors = stalled.eigenvalues, stalled.eigenvectors
     if len(values) == 0:
-        values, vectors = scipy.sparse.linalg.eigs(sparse, k=1, which="LM", v0=v0)
+        values, vectors = _eigs(sparse, k=1, which="LM", v0=v0)
     order = np.argsort(-np.abs(values))
     for i in order:
         left = _matched_left(complex(values[i]), left_values, left_vectors)
