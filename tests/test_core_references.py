@@ -250,5 +250,5 @@ def test_spectral_on_cap_puts_the_barrier_on_the_largest_rho_of_a_capped_batch(o
                 for row in x.detach().numpy()]
         assert min(rhos) < max(rhos)  # the samples differ: the largest is picked
         assert float(terms["rho"]) == pytest.approx(max(rhos), rel=1e-9)
-        assert float(terms["spectral"]) == pytest.approx(
+        assert float(terms["spectral"].detach()) == pytest.approx(
             np.exp(21.0 * (max(rhos) - np.exp(np.log(1e-4) / 150))), rel=1e-9)
