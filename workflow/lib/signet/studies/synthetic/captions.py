@@ -19,7 +19,9 @@ import pandas as pd
 
 __all__ = ["CONTROL_LABELS", "figure4c_claim", "figure4d_claim", "figure5b_claim",
            "figure5c_claim", "figure5d_claim", "figure5e_claim", "figure5f_claim",
-           "best_sweep_point", "fill_caption", "write_caption", "knockout_unchanged", "CLAIM_MARK"]
+           "best_sweep_point", "fill_caption", "write_caption", "knockout_unchanged",
+           "knockout_moved", "seeds_per_point", "and_join", "CLAIM_MARK", "KNOCKOUT_STILL",
+           "KNOCKOUT_MOVED"]
 
 CLAIM_MARK = "@CLAIM@"
 
@@ -33,6 +35,11 @@ CONTROL_LABELS = {
 # a difference below this is reported as "the same" (the figures print 3 decimals)
 SAME = 5e-4
 
+# Fig. 5f: a pair whose reference change is smaller than KNOCKOUT_STILL in size lies on the
+# plot's vertical line at 0; the model moves it when its change is KNOCKOUT_MOVED or more
+KNOCKOUT_STILL = 0.01
+KNOCKOUT_MOVED = 0.01
+
 
 def _f(value: float) -> str:
     return f"{value:.3f}"
@@ -40,6 +47,14 @@ def _f(value: float) -> str:
 
 def _ligands(level) -> str:
     return f"{level} ligand" if int(level) == 1 else f"{level} ligands"
+
+
+def and_join(items) -> str:
+    """'a', 'a and b', 'a, b and c': a list as prose."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _trend(values) -> str:
@@ -69,7 +84,12 @@ def figure4c_claim(complexity: pd.DataFrame) -> str:
 
 
 def figure4d_claim(complexity: pd.DataFrame) -> str:
+    """The cross-validated linear fit, then the extrapolation from the lowest level."""
     table = complexity.sort_values("level")
+    return f"{_linear_cv_sentence(table)} {_extrapolation_sentence(table)}"
+
+
+def _linear_cv_sentence(table: pd.DataFrame) -> str:
     levels, cv = table["level"].to_numpy(), table["linear_cv_r"].to_numpy()
     span = f"from {_f(cv[0])} at {_ligands(levels[0])} to {_f(cv[-1])} at {levels[-1]}"
     trend = _trend(cv)
@@ -85,6 +105,23 @@ def figure4d_claim(complexity: pd.DataFrame) -> str:
             "where it falls as more ligands act together.")
 
 
+def _extrapolation_sentence(table: pd.DataFrame) -> str:
+    levels, r = table["level"].to_numpy(), table["extrapolation_r"].to_numpy()
+    trained = "single-ligand" if int(levels[0]) == 1 else f"{levels[0]}-ligand"
+    span = f"from {_f(r[0])} at {_ligands(levels[0])} to {_f(r[-1])} at {levels[-1]}"
+    subject = f"The linear model trained on the {trained} conditions (dashed)"
+    if _trend(r) == "falls":
+        return (f"{subject} extrapolates worse with every added ligand: its r falls {span}, as "
+                "in the paper.")
+    if r[-1] < r[0] - SAME:
+        low = int(np.argmin(r))
+        return (f"{subject} extrapolates worse to more ligands overall, as in the paper: its r "
+                f"falls {span}, though not with every added ligand (lowest {_f(r[low])} at "
+                f"{_ligands(levels[low])}).")
+    return (f"{subject} does not extrapolate worse to more ligands: its r goes {span}, unlike "
+            "the paper, where it falls as more ligands act together.")
+
+
 def _sweep(summary: pd.DataFrame) -> pd.DataFrame:
     rows = summary[(summary["part"] == "sweep") & (summary["name"] == "r")]
     return rows.astype({"samples": int, "ligands": int, "seed": int, "ours": float})
@@ -96,9 +133,29 @@ def best_sweep_point(summary: pd.DataFrame) -> pd.Series:
     return sweep.loc[sweep["ours"].idxmax()]
 
 
+def seeds_per_point(sweep: pd.DataFrame) -> tuple[list[int], int, int]:
+    """(the seeds of the sweep, the fewest and the most seeds at one samples x ligands
+    point): what Fig. 5b's lines and bands are drawn from."""
+    counts = sweep.groupby(["ligands", "samples"])["seed"].nunique()
+    return sorted(int(seed) for seed in set(sweep["seed"])), int(counts.min()), int(counts.max())
+
+
+def _seeds_sentence(sweep: pd.DataFrame) -> str:
+    seeds, fewest, most = seeds_per_point(sweep)
+    named = f"seed {seeds[0]}" if len(seeds) == 1 else f"seeds {and_join(seeds)}"
+    if most == 1:
+        return f"One seed per point ({named}): each line is that model's test r, with no band."
+    if fewest == most:
+        return (f"Each line is the mean test r over the {most} seeds ({named}) at each point; "
+                "the band is their range (lowest to highest).")
+    return (f"Each line is the mean test r over the seeds trained at each point ({fewest} to "
+            f"{most} of {named}); the band is their range (lowest to highest) where there are "
+            "two or more.")
+
+
 def figure5b_claim(summary: pd.DataFrame, paper_ligands: int = 5) -> str:
     sweep = _sweep(summary)
-    sentences = []
+    sentences = [_seeds_sentence(sweep)]
     for ligands, part in sweep.groupby("ligands"):
         mean = part.groupby("samples")["ours"].mean().sort_index()
         span = (f"{_f(mean.iloc[0])} at {mean.index[0]} to {_f(mean.iloc[-1])} at "
@@ -169,15 +226,15 @@ def figure5e_claim(summary: pd.DataFrame) -> str:
             continue
         (below if r < model_r - SAME else not_below).append(text)
     if below:
-        sentences.append(f"Below it: {', '.join(below)}.")
+        sentences.append(f"Below it: {and_join(below)}.")
     if not_below:
-        sentences.append(f"Not below it: {', '.join(not_below)}.")
+        sentences.append(f"Not below it: {and_join(not_below)}.")
     above_paper = [CONTROL_LABELS.get(str(row.name).removesuffix("_r"))
                    for row in controls.itertuples(index=False)
                    if row.paper is not None and not pd.isna(row.paper)
                    and float(row.ours) > float(row.paper) + 0.1]
     if above_paper:
-        sentences.append(f"Unlike the paper, {', '.join(above_paper)} "
+        sentences.append(f"Unlike the paper, {and_join(above_paper)} "
                          f"{'stays' if len(above_paper) == 1 else 'stay'} well above ~0.15 "
                          "here: on this small network the controls capture much of the TF "
                          "variation.")
@@ -186,20 +243,31 @@ def figure5e_claim(summary: pd.DataFrame) -> str:
         r = float(spectral["ours"].iloc[0])
         if abs(r - model_r) < SAME:
             sentences.append(f"Without the spectral-radius term the model reaches the same r "
-                             f"({_f(r)}): the term never acted in this run.")
+                             f"({_f(r)}, a difference under {SAME:g}): in this run the term "
+                             "made no difference to r.")
         else:
-            sentences.append(f"Without the spectral-radius term: r = {_f(r)}.")
+            change = "higher" if r > model_r else "lower"
+            sentences.append(f"Without the spectral-radius term r is {change}: {_f(r)} against "
+                             f"{_f(model_r)}.")
     return " ".join(sentences)
 
 
-def knockout_unchanged(reference_delta, model_delta, zero: float = 1e-6,
-                       moved: float = 0.01) -> tuple[int, int]:
-    """(pairs the reference leaves unchanged, |delta| < zero; of those, the pairs the model
-    moves by at least ``moved``): the vertical line at 0 of Fig. 5f."""
+def knockout_moved(reference_delta, model_delta, still: float = KNOCKOUT_STILL,
+                   moved: float = KNOCKOUT_MOVED) -> np.ndarray:
+    """Per pair: the reference changes it by less than ``still`` in size (it lies on the
+    vertical line at 0 of Fig. 5f) and the model by ``moved`` or more."""
     reference = np.abs(np.asarray(reference_delta, dtype=float))
     model = np.abs(np.asarray(model_delta, dtype=float))
-    still = reference < zero
-    return int(still.sum()), int((still & (model >= moved)).sum())
+    return (reference < still) & (model >= moved)
+
+
+def knockout_unchanged(reference_delta, model_delta, still: float = KNOCKOUT_STILL,
+                       moved: float = KNOCKOUT_MOVED) -> tuple[int, int]:
+    """(pairs the reference changes by less than ``still`` in size; of those, the pairs the
+    model moves by ``moved`` or more, :func:`knockout_moved`): Fig. 5f's vertical line at 0."""
+    still_pairs = np.abs(np.asarray(reference_delta, dtype=float)) < still
+    return (int(still_pairs.sum()),
+            int(knockout_moved(reference_delta, model_delta, still, moved).sum()))
 
 
 def figure5f_claim(summary: pd.DataFrame, unchanged: tuple[int, int] | None = None,
@@ -216,9 +284,11 @@ def figure5f_claim(summary: pd.DataFrame, unchanged: tuple[int, int] | None = No
     else:
         text += ": the knock-outs correlate more weakly than in the paper."
     if unchanged is not None and unchanged[1] > 0:
-        text += (f" {unchanged[1]} of the {unchanged[0]} pairs that the reference leaves "
-                 "unchanged (|change| < 1e-6) are moved by the model (|change| >= 0.01): the "
-                 "vertical line at a reference change of 0.")
+        still, moved = unchanged
+        text += (f" The vertical line at a reference change of 0: of the {still} "
+                 f"{'pair' if still == 1 else 'pairs'} that the reference changes by less "
+                 f"than {KNOCKOUT_STILL:g} in size, the model moves {moved} by "
+                 f"{KNOCKOUT_MOVED:g} or more (orange).")
     return text
 
 
