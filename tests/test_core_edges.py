@@ -34,7 +34,9 @@ def test_recipe_yaml_round_trip_is_exact(tmp_path, name):
     ("preset: nonsense\n", "unknown preset 'nonsense'"),
     ("dtype: float16\n", "dtype must be float64 or float32"),
     ("unknown_sign: sometimes\n", "unknown_sign must be positive or random"),
-    ("batch_size: 0\n", "batch_size and steps must be >= 1"),
+    ("batch_size: 0\n", "recipe field 'batch_size' is 0; expected 1 or more"),
+    ("epochs: 0\n", "recipe field 'epochs' is 0; expected 1 or more"),
+    ("steps: -1\n", "recipe field 'steps' is -1; expected 1 or more"),
     ("validation_fraction: 1.0\n", r"validation_fraction must be in \[0, 1\)"),
     ("epochs: true\n", "'epochs' must be a number"),
 ])
@@ -45,6 +47,23 @@ def test_recipe_files_are_refused_with_one_clear_line(tmp_path, text, message):
     with pytest.raises(SignetInputError, match=message) as err:
         Recipe.from_yaml(path)
     assert str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("epochs, warns", [(5, True), (1000, True), (1053, True),
+                                           (1054, False), (2000, False)])
+def test_a_run_too_short_for_its_warm_up_warns_in_one_line(caplog, epochs, warns):
+    """The paper recipe warms up over 1000 epochs and decays until 95 % of the run: the decay
+    has room only from int(0.95 * epochs) > 1000, i.e. 1054 epochs (0.95 * 1053 = 1000.35,
+    0.95 * 1054 = 1001.3)."""
+    with caplog.at_level("WARNING", logger="signet.recipe"):
+        Recipe.load("paper").replace(epochs=epochs)
+    messages = [r.getMessage() for r in caplog.records if r.name == "signet.recipe"]
+    if warns:
+        assert messages == [f"recipe 'paper': {epochs} epoch(s) leave no learning-rate decay "
+                            "after the 1000-epoch warm-up, so training ends at the peak rate; "
+                            "give at least 1054 epochs or a smaller warmup_epochs"]
+    else:
+        assert messages == []
 
 
 # ---- eigen-solver fallbacks ---------------------------------------------------------------

@@ -7,6 +7,7 @@ fields, and gives the one-cycle cosine learning rate (:func:`learning_rate`).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from signet.errors import SignetInputError
 from signet.spectral import rho_target
 
 __all__ = ["Recipe", "PRESETS", "learning_rate"]
+
+_log = logging.getLogger("signet.recipe")
 
 
 @dataclass
@@ -178,10 +181,28 @@ class Recipe:
         if self.unknown_sign not in ("positive", "random"):
             raise SignetInputError(source, f"unknown_sign must be positive or random, not "
                                            f"{self.unknown_sign!r}")
-        if self.batch_size < 1 or self.epochs < 0 or self.steps < 1:
-            raise SignetInputError(source, "batch_size and steps must be >= 1, epochs >= 0")
+        for name in ("epochs", "batch_size", "steps"):
+            if getattr(self, name) < 1:
+                raise SignetInputError(source, f"recipe field {name!r} is "
+                                               f"{getattr(self, name)}; expected 1 or more")
         if not 0.0 <= self.validation_fraction < 1.0:
             raise SignetInputError(source, "validation_fraction must be in [0, 1)")
+        _warn_if_no_decay(self, source)
+
+
+def _warn_if_no_decay(recipe: Recipe, source=None) -> None:
+    """One warning line when the run is too short for its learning-rate schedule: the
+    warm-up takes every epoch up to ``decay_end``, so the run ends at (or falls straight
+    from) the peak rate instead of decaying to ``lr_min``."""
+    if int(recipe.decay_end * recipe.epochs) > recipe.warmup_epochs:
+        return
+    needed = math.ceil((recipe.warmup_epochs + 1) / recipe.decay_end) \
+        if recipe.decay_end > 0 else None
+    advice = f"give at least {needed} epochs" if needed else "raise decay_end"
+    _log.warning("%srecipe %r: %d epoch(s) leave no learning-rate decay after the %d-epoch "
+                 "warm-up, so training ends at the peak rate; %s or a smaller warmup_epochs",
+                 f"{source}: " if source else "", recipe.name, recipe.epochs,
+                 recipe.warmup_epochs, advice)
 
 
 PRESETS: dict[str, Recipe] = {
