@@ -1,18 +1,16 @@
 """Rule knockout_study: knock out the configured nodes under each knock-out condition with
 every fold model (x seed) that trained on that condition, and reduce the changes of the
-read-out TFs to a mean, a sample SD, the number of models and their sign agreement."""
+read-out TFs to a mean, a sample SD, the number of models and their sign agreement (empty
+where no model's knock-out changes the TF). ``nodes: all`` is every node that is not a
+ligand, as in ``signet knockout --nodes all``."""
 
 import logging
 from pathlib import Path
 
 import pandas as pd
 from signet.core.network import Network
-from signet.eval.crossval import (
-    check_knockouts,
-    knockout_summary,
-    run_knockouts,
-    write_table,
-)
+from signet.eval.crossval import check_knockouts, run_knockouts, write_table
+from signet.eval.knockouts import knockout_summary
 from signet.io import atomic_write, read_conditions
 from signet.rule_script import run
 from signet.training import Recipe

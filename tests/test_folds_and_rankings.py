@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from signet.errors import SignetInputError
 from signet.eval.folds import fold_data, scramble_tfs
-from signet.eval.knockouts import rank_knockouts
+from signet.eval.knockouts import agreement_categories, knockout_summary, rank_knockouts
 from signet.eval.metrics import pearson, per_condition_r, per_tf_r, pooled_r
 from signet.io import read_conditions
 
@@ -125,6 +125,29 @@ def test_rank_knockouts_by_the_papers_statistic():
     np.testing.assert_allclose(ranking["mean_abs_delta"], [0.2, 0.3, 0.05], atol=1e-15)
     with pytest.raises(ValueError, match="by must be"):
         rank_knockouts(KO, tf=RELA, by="median")
+
+
+def test_knockout_summary_tells_no_effect_from_disagreement():
+    """Hand-made deltas of three models: Z changes the TF in none (no sign to agree on: NaN,
+    "no effect"), D by +0.1, -0.1, +0.1 (mean +0.033: 2 of 3 agree), E by +0.2, -0.2, 0
+    (mean exactly 0, but nonzero changes: 0 of 3 agree, a disagreement), P by 0.2, 0.3, 0
+    (2 of 3: a zero change does not agree)."""
+    deltas = {"Z": [0.0, 0.0, 0.0], "D": [0.1, -0.1, 0.1], "E": [0.2, -0.2, 0.0],
+              "P": [0.2, 0.3, 0.0]}
+    per_model = pd.DataFrame(
+        [(f"m{i}", "TNFa", node, RELA, value) for node, values in deltas.items()
+         for i, value in enumerate(values)],
+        columns=["model", "condition", "node", "tf", "delta"])
+    summary = knockout_summary(per_model).set_index("node")
+    assert math.isnan(summary.loc["Z", "sign_agreement"])
+    assert summary.loc["D", "sign_agreement"] == pytest.approx(2 / 3)
+    assert summary.loc["E", "sign_agreement"] == 0.0
+    assert summary.loc["P", "sign_agreement"] == pytest.approx(2 / 3)
+    assert summary.loc["Z", "mean_abs_delta"] == 0.0 and summary.loc["Z", "rank"] == 4
+    categories = agreement_categories(summary.loc[["Z", "D", "E", "P"], "sign_agreement"], 0.6)
+    assert list(categories) == ["no effect", "agree", "disagree", "agree"]
+    assert list(agreement_categories([1.0, 0.89, float("nan")], 0.9)) == \
+        ["agree", "disagree", "no effect"]
 
 
 def test_rank_knockouts_bad_tables():

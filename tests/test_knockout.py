@@ -40,12 +40,17 @@ def test_knocking_out_the_middle_node_silences_the_tf():
     assert off.delta == pytest.approx(-0.0005, abs=1e-12)
 
 
-def test_knockout_all_nodes_covers_every_node_condition_and_tf():
+def test_knockout_all_covers_every_node_but_the_ligands_every_condition_and_tf():
+    """``nodes="all"``: A, B and T of the chain, not the ligand L (as a study's knock-outs)."""
     model = _chain()
     ligands = pd.DataFrame({"L": [0.4, 0.2, 0.0]}, index=["a", "b", "c"])
     table = knockout(model, ligands, nodes="all")
-    assert len(table) == 4 * 3 * 1
+    assert len(table) == 3 * 3 * 1
     per_node = table[table.condition == "a"].set_index("node")["delta"]
-    # knocking out L's own node, A or B cuts the chain; knocking out T silences itself
-    for node in ["A", "B", "L", "T"]:
+    assert sorted(per_node.index) == ["A", "B", "T"]
+    # knocking out A or B cuts the chain; knocking out T silences itself
+    for node in ["A", "B", "T"]:
         assert per_node[node] < -0.39
+    # a ligand's node is knocked out when named
+    named = knockout(model, ligands, nodes=["L"])
+    assert named.loc[named.condition == "a", "delta"].iloc[0] < -0.39

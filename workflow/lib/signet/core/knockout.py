@@ -2,7 +2,9 @@
 
 For every condition and every knocked-out node the model is solved with b + b_in - 5 e_node,
 and the change of every TF against the unperturbed control of the same condition is
-reported as a long table ``condition, node, tf, delta``.
+reported as a long table ``condition, node, tf, delta``. ``nodes="all"`` means every node
+that is not a ligand (a ligand's input is set by the ligand table; name its node to knock it
+out too), in the CLI and in a study's knock-outs alike.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def knockout(model, ligands: pd.DataFrame, nodes="all", strength: float = KO_STR
              chunk_size: int = 4096, max_states: int = 2**23) -> pd.DataFrame:
     """Delta TF (knock-out minus control) for every condition x node x TF.
 
-    ``nodes`` is ``"all"`` (every node in turn) or a list of node ids. Knock-outs are solved
+    ``nodes`` is ``"all"`` (every node that is not a ligand, in turn) or a list of node ids. Knock-outs are solved
     in batches of at most ``chunk_size`` samples (condition x node pairs) and at most
     ``max_states`` state values (samples x network nodes; 2^23 float64 values = 64 MiB per
     state matrix), so memory stays bounded on genome-scale networks. Every tensor lives on
@@ -35,7 +37,8 @@ def knockout(model, ligands: pd.DataFrame, nodes="all", strength: float = KO_STR
     """
     network = model.network
     if isinstance(nodes, str) and nodes == "all":
-        nodes = list(network.nodes)
+        ligands_of_network = set(network.ligands)
+        nodes = [n for n in network.nodes if n not in ligands_of_network]
     unknown = [n for n in nodes if n not in network.node_index]
     if unknown:
         raise SignetInputError(None, f"knock-out node {unknown[0]!r} is not in the network")

@@ -1,4 +1,5 @@
-"""Knock-out tables of several models reduced to a ranking of the knocked-out nodes."""
+"""Knock-out tables of several models reduced to a ranking of the knocked-out nodes, and to
+the per-node summary of a study (mean change, spread, sign agreement)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pandas as pd
 
 from signet.errors import SignetInputError
 
-__all__ = ["rank_knockouts"]
+__all__ = ["rank_knockouts", "knockout_summary", "agreement_categories", "NO_EFFECT"]
 
 
 RANK_BY = ("mean_abs_delta", "abs_mean_delta")
@@ -50,3 +51,51 @@ def rank_knockouts(table: pd.DataFrame, tf: str, names: dict | None = None,
     ranking.insert(1, "name", [names.get(n, n) for n in ranking["node"]])
     ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
     return ranking.head(top) if top else ranking
+
+
+def knockout_summary(per_model: pd.DataFrame, names: dict | None = None,
+                     exclude_readout: bool = True) -> pd.DataFrame:
+    """Knock-outs by several models reduced per ``condition, tf, node``.
+
+    ``per_model`` has ``model, condition, node, tf, delta``. Returns ``condition, tf,
+    tf_name, rank, node, name, mean_delta, sd_delta, mean_abs_delta, n_models,
+    sign_agreement``: sd is the sample SD over the models (NaN for one model);
+    ``sign_agreement`` the share of models whose delta has the sign of ``mean_delta`` (a
+    zero delta does not agree), and NaN where every model's delta is exactly zero: the node
+    has no effect on the TF, which is not a disagreement. Ranked within each condition and
+    TF by ``mean_abs_delta`` (ties by node id); ``exclude_readout`` drops the read-out TF's
+    own knock-out.
+    """
+    table = per_model
+    if exclude_readout:
+        table = table[table["node"] != table["tf"]]
+    keys = ["condition", "tf", "node"]
+    table = table.assign(abs_delta=table["delta"].abs())
+    grouped = table.groupby(keys, sort=True)
+    summary = grouped.agg(mean_delta=("delta", "mean"), sd_delta=("delta", "std"),
+                          mean_abs_delta=("abs_delta", "mean"), n_models=("delta", "size"))
+    signs = table.join(summary["mean_delta"], on=keys)
+    agree = (np.sign(signs["delta"]) == np.sign(signs["mean_delta"])) & (signs["delta"] != 0)
+    summary["sign_agreement"] = agree.groupby([signs[k] for k in keys]).mean()
+    summary.loc[summary["mean_abs_delta"] == 0, "sign_agreement"] = np.nan
+    summary = summary.reset_index()
+    summary = summary.sort_values(["condition", "tf", "mean_abs_delta", "node"],
+                                  ascending=[True, True, False, True], kind="mergesort")
+    summary.insert(2, "rank", summary.groupby(["condition", "tf"]).cumcount() + 1)
+    names = names or {}
+    summary.insert(2, "tf_name", [names.get(t, t) for t in summary["tf"]])
+    summary.insert(5, "name", [names.get(n, n) for n in summary["node"]])
+    return summary.reset_index(drop=True)
+
+
+#: the category of a node whose knock-out changes the TF in no model
+NO_EFFECT = "no effect"
+
+
+def agreement_categories(sign_agreement, threshold: float) -> np.ndarray:
+    """``"agree"`` (the sign agrees in at least ``threshold`` of the models),
+    ``"disagree"``, or :data:`NO_EFFECT` (NaN: no model changes the TF) for each value of a
+    knock-out summary's ``sign_agreement``."""
+    values = np.asarray(sign_agreement, dtype=np.float64)
+    return np.where(np.isnan(values), NO_EFFECT,
+                    np.where(values >= threshold, "agree", "disagree")).astype(object)
