@@ -126,6 +126,59 @@ def mml_derivative(z):
 
 
 # ---- the steady state and its backward (Algorithm 1) ------------------------------------
+def _compile():
+    """The two fixed-step loops as compiled row loops (numba), or None to run them with
+    scipy products (``--plain``, ~5x slower: the original's own speed class)."""
+    try:
+        import numba
+    except ImportError:
+        return None
+
+    @numba.njit(cache=True)
+    def forward(indptr, indices, data, b, steps):
+        n, samples = b.shape
+        x = np.zeros((n, samples))
+        new = np.zeros((n, samples))
+        for _ in range(steps):
+            for i in range(n):
+                for s in range(samples):
+                    z = b[i, s]
+                    for k in range(indptr[i], indptr[i + 1]):
+                        z += data[k] * x[indices[k], s]
+                    if z < 0:
+                        new[i, s] = LEAK * z
+                    elif z <= 0.5:
+                        new[i, s] = z
+                    else:
+                        new[i, s] = 1.0 - 0.25 / z
+            x, new = new, x
+        return x
+
+    @numba.njit(cache=True)
+    def adjoint(indptr, indices, data, d, big_g, steps, clip):
+        n, samples = big_g.shape
+        g = np.zeros((n, samples))
+        new = np.zeros((n, samples))
+        for _ in range(steps):
+            for i in range(n):
+                for s in range(samples):
+                    v = big_g[i, s]
+                    for k in range(indptr[i], indptr[i + 1]):
+                        v += data[k] * g[indices[k], s]
+                    v *= d[i, s]
+                    if v > clip:
+                        v = np.tanh(v - clip) + clip
+                    elif v < -clip:
+                        v = np.tanh(v + clip) - clip
+                    new[i, s] = v
+            g, new = new, g
+        return g
+
+    return forward, adjoint
+
+
+COMPILED = None
+
 class Structure:
     """The sparse pattern: A[target, source] = w_edge, as scipy matrices rebuilt from w."""
 
@@ -157,10 +210,24 @@ class Structure:
     def solve(self, weights, b):
         """x (nodes x samples) after ``steps`` fixed steps from 0."""
         a = self.matrix(weights)
+        if COMPILED is not None:
+            return COMPILED[0](a.indptr, a.indices, a.data, b, self.steps)
         x = np.zeros_like(b)
         for _ in range(self.steps):
             x = mml(a @ x + b)
         return x
+
+    def adjoint(self, weights, d, big_g):
+        """g after ``steps`` fixed steps of g <- clip(D (A^T g + G)) from 0."""
+        at = self.matrix(weights).T.tocsr()
+        if COMPILED is not None:
+            return COMPILED[1](at.indptr, at.indices, at.data, d, big_g, self.steps, CLIP)
+        g = np.zeros_like(big_g)
+        for _ in range(self.steps):
+            g = d * (at @ g + big_g)
+            g = np.where(g > CLIP, np.tanh(g - CLIP) + CLIP,
+                         np.where(g < -CLIP, np.tanh(g + CLIP) - CLIP, g))
+        return g
 
 
 class SteadyState(torch.autograd.Function):
@@ -180,13 +247,7 @@ class SteadyState(torch.autograd.Function):
         w, x = weights.numpy(), x.numpy()
         a = s.matrix(w)
         d = mml_derivative(a @ x + b.numpy().T)
-        at = a.T.tocsr()
-        big_g = grad_x.numpy().T
-        g = np.zeros_like(big_g)
-        for _ in range(s.steps):
-            g = d * (at @ g + big_g)
-            g = np.where(g > CLIP, np.tanh(g - CLIP) + CLIP,
-                         np.where(g < -CLIP, np.tanh(g + CLIP) - CLIP, g))
+        g = s.adjoint(w, d, np.ascontiguousarray(grad_x.numpy().T))
         grad_w = np.einsum("ks,ks->k", g[s.target], x[s.source])
         return torch.from_numpy(grad_w), torch.from_numpy(g.T.copy()), None
 
@@ -285,11 +346,20 @@ class Model:
         return self.output(self.states(torch.as_tensor(u))).numpy()
 
 
-def uniformity(all_states, low=0.01, high=0.99, dead_factor=50.0):
-    mean = all_states.mean(dim=0)
-    var = ((all_states - mean) ** 2).mean(dim=0)
-    top = all_states.max(dim=0).values
-    bottom = all_states.min(dim=0).values
+def uniformity(cache, index, live, low=0.01, high=0.99, dead_factor=50.0):
+    """Per node: (mean - (a+b)/2)^2 + (var - (b-a)^2/12)^2 + (min - a)^2 + (max - b)^2 over
+    the states of every training condition, the batch's rows live (``live``) and the others
+    their cached values, plus ``dead_factor`` x the negative maxima. The other rows enter as
+    constants (their sums, sum of squares, max and min), which is the same value and the
+    same gradient as autograd over the whole table, at the cost of the batch's rows."""
+    keep = torch.ones(cache.shape[0], dtype=torch.bool)
+    keep[index] = False
+    others = cache[keep]
+    count = cache.shape[0]
+    mean = (others.sum(dim=0) + live.sum(dim=0)) / count
+    var = (others.square().sum(dim=0) + live.square().sum(dim=0)) / count - mean ** 2
+    top = torch.maximum(others.max(dim=0).values, live.max(dim=0).values)
+    bottom = torch.minimum(others.min(dim=0).values, live.min(dim=0).values)
     loss = ((mean - (low + high) / 2) ** 2).sum() + ((var - (high - low) ** 2 / 12) ** 2).sum() \
         + ((bottom - low) ** 2).sum() + ((top - high) ** 2).sum()
     dead = top.detach() <= 0
@@ -319,9 +389,7 @@ def batch_loss(model, u, y, index, cache, lr, gen, args):
     ligand = torch.sum(b[model.net["ligands"]] ** 2)
     l2 = torch.sum(w ** 2) + torch.sum(b ** 2)
     nonzero = torch.sum(1.0 / (w ** 2 + 0.5))
-    everything = cache.clone()
-    everything[index] = x
-    uniform = uniformity(everything)
+    uniform = uniformity(cache, index, x)
     pick = int(torch.randint(len(index), (1,), generator=gen))
     z = torch.from_numpy(model.structure.matrix(w.detach().numpy()) @ x[pick].detach().numpy()) \
         + model.total_bias(u[index][pick:pick + 1])[0].detach() + noise[pick]
@@ -360,8 +428,12 @@ def main(argv=None):
     parser.add_argument("--checkpoint-every", type=int, default=250)
     parser.add_argument("--write-targets", help="folder: write the simulated targets and stop")
     parser.add_argument("--save", help="write the final weights and biases (TSV)")
+    parser.add_argument("--plain", action="store_true",
+                        help="the fixed-step loops with scipy products instead of compiled")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    global COMPILED
+    COMPILED = None if args.plain else _compile()
 
     release = Path(args.release)
     net = read_network(release)

@@ -25,7 +25,7 @@ def main(smk):
     model = model_from_recipe(network, recipe, seed=smk.params.seed)
     reference = read_parameters(smk.input.reference)
     model.load_parameters_table(reference[reference["Type"].isin(["Input", "Projection"])],
-                                path=smk.input.reference)
+                                path=smk.input.reference, complete=False)
     ligands = read_conditions(smk.input.ligands, "ligand")
     tfs = read_conditions(smk.input.tfs, "TF")
     output_dir = Path(smk.output.parameters).parent

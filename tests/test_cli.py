@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 from signet.io import read_conditions
 
 
@@ -65,7 +66,8 @@ def test_simulate_train_knockout_round_trip(tmp_path, toy_paths):
 
     out = tmp_path / "run"
     _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
-         "--output-dir", out, "--epochs", 5, "--batch-size", 2, "--seed", 1, "--quiet")
+         "--output-dir", out, "--epochs", 5, "--batch-size", 2, "--seed", 1, "--quiet",
+         "--allow-out-of-range")  # the toy's simulated TFs reach 1.07 (projection 1.3)
     for name in ("parameters.tsv", "model.pt", "training-log.tsv"):
         assert (out / name).exists()
     log = pd.read_csv(out / "training-log.tsv", sep="\t")
@@ -102,7 +104,7 @@ def test_train_threads_give_the_same_parameters(tmp_path, toy_paths):
         out = tmp_path / f"run{threads}"
         _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
              "--output-dir", out, "--epochs", 6, "--batch-size", 2, "--seed", 1, "--quiet",
-             "--threads", threads)
+             "--threads", threads, "--allow-out-of-range")
         tables.append((out / "parameters.tsv").read_bytes())
     assert tables[0] == tables[1]
     result = subprocess.run([sys.executable, "-m", "signet.cli", "train", *map(str, net),
@@ -180,7 +182,7 @@ def test_final_line_shows_rho_as_na_when_not_computed(tmp_path, toy_paths):
     (tmp_path / "r.yaml").write_text("preset: paper\nspectral_every: 10\n")
     out = _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
                "--output-dir", tmp_path / "run", "--epochs", 3, "--batch-size", 3,
-               "--recipe", tmp_path / "r.yaml", "--quiet")
+               "--recipe", tmp_path / "r.yaml", "--quiet", "--allow-out-of-range")
     log = pd.read_csv(tmp_path / "run" / "training-log.tsv", sep="\t")
     assert np.isnan(log["rho"].iloc[-1])
     final = out.strip().splitlines()[-1]
@@ -197,3 +199,238 @@ def test_pass_bench_loads_no_pandas():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "pandas loaded: False"
+
+
+# ---- silent wrong results: each stops with one line or warns in one line ------------------
+def _signet(*args):
+    return subprocess.run([sys.executable, "-m", "signet.cli", *map(str, args)],
+                          capture_output=True, text=True)
+
+
+def _refused(*args):
+    """The one stderr line of a run that must stop as bad input (exit 2, no traceback)."""
+    result = _signet(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def _toy_files(tmp_path, toy_paths, tfs=None):
+    """The toy network's flags, and a ligand table (and a TF table) written by hand."""
+    (tmp_path / "lig.tsv").write_text("\tL1\tL2\nc1\t0\t1\nc2\t1\t0\nc3\t0.5\t0.5\n")
+    if tfs is not None:
+        (tmp_path / "tf.tsv").write_text(tfs)
+    return ["--network", toy_paths["network"], "--annotation", toy_paths["annotation"]]
+
+
+GOOD_TFS = "\tT1\nc1\t0.2\nc2\t0.9\nc3\t0.5\n"
+#: a recipe whose learning rate warms up over 1 epoch: 3 epochs decay it without a warning
+SHORT = "preset: fast\nwarmup_epochs: 1\nvalidation_fraction: 0.0\n"
+
+
+def _short_recipe(tmp_path):
+    path = tmp_path.parent / f"{tmp_path.name}-short.yaml"
+    path.write_text(SHORT)
+    return ["--recipe", path, "--epochs", 3, "--quiet"]
+
+
+@pytest.mark.parametrize("command", ["simulate", "knockout"])
+@pytest.mark.parametrize("rows", [0, 1])
+def test_incomplete_parameter_table_is_refused(tmp_path, toy_paths, command, rows):
+    """The toy network has 8 edges and 7 nodes (config/networks/toy-Model.tsv, by hand): a
+    table of only its header, or of one weight row, lacks 8 or 7 weights and all 7 biases."""
+    net = _toy_files(tmp_path, toy_paths)
+    table = tmp_path / "p.tsv"
+    table.write_text("Source\tTarget\tType\tValue\n" + "S2\tT1\tWeight\t2.0\n" * rows)
+    out = tmp_path / "out.tsv"
+    line = _refused(command, *net, "--parameters", table, "--ligands", tmp_path / "lig.tsv",
+                    "--output", out)
+    assert line.startswith(f"signet: error: {table}: incomplete parameter table: "
+                           f"{8 - rows} of 8 weights and 7 of 7 biases missing ("), line
+    assert "L1 -> R1" in line and ", ...)" in line
+    assert not out.exists()
+
+
+def test_missing_input_and_projection_rows_take_the_papers_values(tmp_path, toy_paths):
+    """A table with every weight and bias but no Input/Projection rows runs with one warning
+    line, and predicts what the same table with Input 3 and Projection 1.2 written out
+    predicts in plain numpy."""
+    net = _toy_files(tmp_path, toy_paths)
+    full = pd.read_csv(toy_paths["parameters"], sep="\t", keep_default_na=False)
+    core = full[full["Type"].isin(["Weight", "Bias"])]
+    core.to_csv(tmp_path / "p.tsv", sep="\t", index=False)
+    spelled = pd.concat([core, pd.DataFrame({"Source": ["L1", "L2", "T1"], "Target": "",
+                                             "Type": ["Input", "Input", "Projection"],
+                                             "Value": [3.0, 3.0, 1.2]})])
+    spelled.to_csv(tmp_path / "spelled.tsv", sep="\t", index=False)
+    result = _signet("simulate", *net, "--parameters", tmp_path / "p.tsv", "--ligands",
+                     tmp_path / "lig.tsv", "--output", tmp_path / "tf.tsv", "--tol", 0)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("signet: warning: ") and str(tmp_path / "p.tsv") in lines[0]
+    assert "Input row for 2 of 2 ligands" in lines[0]
+    assert "Projection row for 1 of 1 TFs" in lines[0]
+    assert "input scale 3 and projection 1.2" in lines[0]
+    ligands = read_conditions(tmp_path / "lig.tsv")
+    expected = _numpy_toy(tmp_path / "spelled.tsv", ligands)
+    got = read_conditions(tmp_path / "tf.tsv")
+    np.testing.assert_allclose(got["T1"], expected.loc[got.index, "T1"], rtol=1e-12,
+                               atol=1e-14)
+
+
+@pytest.mark.parametrize("value, line, row", [("1.5", 3, "c2"), ("-0.3", 4, "c3")])
+def test_train_refuses_tf_values_outside_0_1(tmp_path, toy_paths, value, line, row):
+    tfs = GOOD_TFS.replace({"c2": "0.9", "c3": "0.5"}[row], value)
+    net = _toy_files(tmp_path, toy_paths, tfs)
+    out = tmp_path / "run"
+    message = _refused("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs",
+                       tmp_path / "tf.tsv", "--output-dir", out, *_short_recipe(tmp_path))
+    assert f"{tmp_path / 'tf.tsv'}:{line}: column 'T1': TF value {value} is outside 0..1" \
+        in message
+    assert "--allow-out-of-range" in message
+    assert not out.exists()
+
+
+def test_allow_out_of_range_trains_with_one_warning(tmp_path, toy_paths):
+    net = _toy_files(tmp_path, toy_paths, GOOD_TFS.replace("0.9", "1.5"))
+    result = _signet("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs",
+                     tmp_path / "tf.tsv", "--output-dir", tmp_path / "run",
+                     *_short_recipe(tmp_path), "--allow-out-of-range")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"signet: warning: {tmp_path / 'tf.tsv'}: 1 of 3 TF values lie outside 0..1 "
+        "(accepted: --allow-out-of-range)"], result.stderr
+    assert (tmp_path / "run" / "parameters.tsv").exists()
+
+
+def test_negative_ligand_is_refused_and_a_large_one_warned(tmp_path, toy_paths):
+    net = _toy_files(tmp_path, toy_paths)
+    (tmp_path / "neg.tsv").write_text("\tL1\tL2\nc1\t0\t1\nc2\t-0.2\t0\n")
+    args = ["--parameters", toy_paths["parameters"], "--output", tmp_path / "out.tsv"]
+    message = _refused("simulate", *net, *args, "--ligands", tmp_path / "neg.tsv")
+    assert f"{tmp_path / 'neg.tsv'}:3: column 'L1': ligand value -0.2 is negative" in message
+    assert not (tmp_path / "out.tsv").exists()
+    (tmp_path / "big.tsv").write_text("\tL1\tL2\nc1\t0\t1\nc2\t5\t0\n")
+    result = _signet("simulate", *net, *args, "--ligands", tmp_path / "big.tsv")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("signet: warning: "), result.stderr
+    assert "1 of 4 ligand values lie outside 0..1 (the first: 5 at line 3, column 'L1')" \
+        in lines[0]
+
+
+@pytest.mark.parametrize("command, flag, value", [
+    ("simulate", "--steps", 0), ("simulate", "--steps", -3), ("knockout", "--steps", 0),
+    ("train", "--epochs", 0), ("train", "--epochs", -1), ("train", "--batch-size", 0)])
+def test_degenerate_settings_are_refused(tmp_path, toy_paths, command, flag, value):
+    net = _toy_files(tmp_path, toy_paths, GOOD_TFS)
+    files = {"train": ["--tfs", tmp_path / "tf.tsv", "--output-dir", tmp_path / "run"]}.get(
+        command, ["--parameters", toy_paths["parameters"], "--output", tmp_path / "o.tsv"])
+    message = _refused(command, *net, "--ligands", tmp_path / "lig.tsv", *files, flag, value)
+    assert message.endswith(f"{flag} {value}: expected 1 or more"), message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lig.tsv", "tf.tsv"]
+
+
+def test_epochs_within_the_warm_up_warn_in_one_line(tmp_path, toy_paths):
+    """The paper recipe warms up over 1000 epochs: 3 epochs end at the peak learning rate."""
+    net = _toy_files(tmp_path, toy_paths, GOOD_TFS)
+    result = _signet("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs",
+                     tmp_path / "tf.tsv", "--output-dir", tmp_path / "run", "--epochs", 3,
+                     "--quiet")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("signet: warning: recipe 'paper': 3 epoch(s) leave no "
+                               "learning-rate decay after the 1000-epoch warm-up"), lines[0]
+
+
+def test_train_into_a_folder_with_a_model_needs_resume_or_overwrite(tmp_path, toy_paths):
+    net = _toy_files(tmp_path, toy_paths, GOOD_TFS)
+    out = tmp_path / "run"
+    args = ["train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
+            "--output-dir", out, *_short_recipe(tmp_path)[:2], "--quiet"]
+    _run(*args, "--epochs", 3)
+    before = {name: (out / name).read_bytes() for name in ("parameters.tsv", "model.pt")}
+    message = _refused(*args, "--epochs", 3, "--seed", 5)
+    assert message == (f"signet: error: {out}: already holds a model (model.pt, "
+                       "parameters.tsv); give --resume to continue it, --overwrite to replace "
+                       "it, or another --output-dir")
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert "exclude each other" in _refused(*args, "--resume", "--overwrite")
+    _run(*args, "--epochs", 5, "--resume")
+    log = pd.read_csv(out / "training-log.tsv", sep="\t")
+    assert list(log["epoch"]) == [1, 2, 3, 4, 5]  # continued from the first run's 3 epochs
+    _run(*args, "--epochs", 3, "--seed", 5, "--overwrite")
+    log = pd.read_csv(out / "training-log.tsv", sep="\t")
+    assert list(log["epoch"]) == [1, 2, 3]
+    assert (out / "parameters.tsv").read_bytes() != before["parameters.tsv"]
+
+
+def test_tf_rows_without_a_ligand_row_are_counted(tmp_path, toy_paths):
+    net = _toy_files(tmp_path, toy_paths, GOOD_TFS + "x1\t0.1\nx2\t0.3\n")
+    result = _signet("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs",
+                     tmp_path / "tf.tsv", "--output-dir", tmp_path / "run",
+                     *_short_recipe(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"signet: warning: {tmp_path / 'tf.tsv'}: 2 of 5 TF rows have no ligand "
+                     "row and are not used (first: 'x1')"], result.stderr
+
+
+def test_unknown_tf_column_names_the_flag_that_drops_it(tmp_path, toy_paths):
+    net = _toy_files(tmp_path, toy_paths, "\tT1\tZZ\nc1\t0.2\t0\nc2\t0.9\t0\nc3\t0.5\t0\n")
+    args = ["train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
+            "--output-dir", tmp_path / "run", *_short_recipe(tmp_path)]
+    message = _refused(*args)
+    assert f"{tmp_path / 'tf.tsv'}:1: column 'ZZ': 'ZZ' is not a TF" in message
+    assert "--ignore-unknown-tfs" in message
+    result = _signet(*args, "--ignore-unknown-tfs")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"signet: warning: {tmp_path / 'tf.tsv'}: dropped 1 of 2 TF columns that are not TFs "
+        "of the network"], result.stderr
+
+
+def test_knockout_all_means_every_node_that_is_not_a_ligand(tmp_path, toy_paths):
+    """The toy annotation (by hand): ligands L1, L2; the other nodes R1, R2, S1, S2, T1."""
+    net = _toy_files(tmp_path, toy_paths)
+    _run("knockout", *net, "--parameters", toy_paths["parameters"], "--ligands",
+         tmp_path / "lig.tsv", "--output", tmp_path / "ko.tsv", "--nodes", "all")
+    ko = pd.read_csv(tmp_path / "ko.tsv", sep="\t")
+    assert sorted(ko["node"].unique()) == ["R1", "R2", "S1", "S2", "T1"]
+    assert "every node that is not a ligand" in " ".join(_run("knockout", "--help").split())
+
+
+# ---- help and version ------------------------------------------------------------------------
+COMMANDS = ["simulate", "train", "knockout", "crossval", "bench"]
+
+
+def test_version_is_the_projects():
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    version = tomllib.loads(pyproject.read_text())["project"]["version"]
+    assert _run("--version").strip() == f"signet {version}"
+
+
+@pytest.mark.parametrize("command", ["simulate", "train", "knockout", "bench"])
+def test_every_command_help_has_a_description_and_an_example(command):
+    text = _run(command, "--help")
+    description = text.split("\n\n")[1]
+    assert not description.startswith(("options:", "positional")), text
+    assert len(description.split()) >= 25, description
+    example = text.split("example")[-1]
+    assert f"\n  signet {command} --" in example, text
+
+
+def test_help_text_has_no_restructuredtext_markup():
+    import re
+
+    markup = re.compile(r"``|:(func|class|mod|data|meth|attr):|\*\*|^\.\. ", re.M)
+    for command in ["", *COMMANDS]:
+        text = _run(*([command] if command else []), "--help")
+        assert not markup.search(text), (command, markup.search(text).group(0))

@@ -9,6 +9,7 @@ import pytest
 import torch
 from signet.core.model import SignalingModel
 from signet.core.network import Network
+from signet.errors import SignetInputError
 from signet.io import (
     load_checkpoint,
     read_conditions,
@@ -90,7 +91,8 @@ def test_condition_table_reads_values_in_order(tmp_path):
 GOOD_NET = "source\ttarget\tdirection\tstimulation\tinhibition\nL1\tA\t1\t1\t0\nA\tT1\t1\t1\t0\n"
 GOOD_ANN = "code\tname\tTF\tligand\nL1\tL1\tFalse\tTrue\nA\tA\tFalse\tFalse\nT1\tT1\tTrue\tFalse\n"
 GOOD_LIG = "\tL1\nc0\t0\nc1\t1\n"
-GOOD_PAR = "Source\tTarget\tType\tValue\nL1\tA\tWeight\t1.0\nA\tT1\tWeight\t1.0\n"
+GOOD_PAR = ("Source\tTarget\tType\tValue\nL1\tA\tWeight\t1.0\nA\tT1\tWeight\t1.0\n"
+            "L1\t\tBias\t0\nA\t\tBias\t0\nT1\t\tBias\t0\nL1\t\tInput\t3\nT1\t\tProjection\t1.2\n")
 
 BAD_CASES = {
     "missing column": ("network", GOOD_NET.replace("stimulation", "stim"), "column 'stimulation'"),
@@ -106,7 +108,13 @@ BAD_CASES = {
     "empty network": ("network", "source\ttarget\tdirection\tstimulation\tinhibition\n",
                       "no edges"),
     "unknown edge in parameters": ("parameters", GOOD_PAR + "T1\tL1\tWeight\t2\n",
-                                   ":4: weight for unknown edge T1 -> L1"),
+                                   ":9: weight for unknown edge T1 -> L1"),
+    "parameter given twice": ("parameters", GOOD_PAR + "A\t\tBias\t0.5\n",
+                              ":9: bias A is given twice (lines 5 and 9)"),
+    "parameters without a bias": ("parameters", GOOD_PAR.replace("A\t\tBias\t0\n", ""),
+                                  "incomplete parameter table: 1 of 3 biases missing (bias A)"),
+    "negative ligand": ("ligands", "\tL1\nc0\t0\nc1\t-1\n",
+                        ":3: column 'L1': ligand value -1 is negative"),
 }
 
 
@@ -156,3 +164,76 @@ def test_network_table_keeps_signs(tmp_path):
     assert signs == {("L1", "A"): 1, ("A", "T1"): 1, ("T1", "A"): -1, ("A", "L1"): 0}
     assert network.ligands == ["L1"] and network.tfs == ["T1"]
     assert isinstance(network.edge_table(), pd.DataFrame)
+
+
+# ---- value ranges of training data ------------------------------------------------------------
+def test_tf_values_outside_0_1_are_refused_naming_line_column_and_value(tmp_path, caplog):
+    from signet.io import check_tf_values
+
+    path = tmp_path / "y.tsv"
+    path.write_text("\tT1\tT2\nc0\t0\t1\nc1\t0.5\t1.5\nc2\t-0.3\t0.2\n")
+    table = read_conditions(path, "TF")
+    with pytest.raises(SignetInputError) as err:
+        check_tf_values(table)
+    assert str(err.value).startswith(f"{path}:3: column 'T2': TF value 1.5 is outside 0..1 "
+                                     "(2 of 6 values are)")
+    with caplog.at_level("WARNING"):
+        assert check_tf_values(table, allow_out_of_range=True) == 2
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path}: 2 of 6 TF values lie outside 0..1 (accepted: --allow-out-of-range)"]
+    caplog.clear()
+    path.write_text("\tT1\nc0\t0\nc1\t1\n")  # the bounds themselves are in range
+    assert check_tf_values(read_conditions(path, "TF")) == 0 and not caplog.records
+
+
+def test_ligand_values_negative_refused_above_one_warned(tmp_path, caplog):
+    from signet.io import check_ligand_values
+
+    path = tmp_path / "x.tsv"
+    path.write_text("\tL1\tL2\nc0\t0\t2\nc1\t-0.5\t1\n")
+    table = read_conditions(path, "ligand")
+    with pytest.raises(SignetInputError) as err:
+        check_ligand_values(table)
+    assert str(err.value).startswith(f"{path}:3: column 'L1': ligand value -0.5 is negative "
+                                     "(1 of 4 values are)")
+    with caplog.at_level("WARNING"):
+        assert check_ligand_values(table, allow_out_of_range=True) == 2
+    assert len(caplog.records) == 1
+    assert "2 of 4 ligand values lie outside 0..1 (the first: 2 at line 2, column 'L2')" \
+        in caplog.records[0].getMessage()
+
+
+# ---- parameter tables for prediction --------------------------------------------------------
+def _toy_model(toy_paths):
+    return SignalingModel(Network.from_files(toy_paths["network"], toy_paths["annotation"]))
+
+
+def test_incomplete_parameter_table_names_the_count_and_the_first_missing(toy_paths):
+    """Toy network (by hand): 8 edges, 7 nodes; rows dropped: two weights and one bias."""
+    model = _toy_model(toy_paths)
+    table = read_parameters(toy_paths["parameters"])
+    before = [p.detach().clone() for p in model.parameters()]
+    drop = ((table["Source"] == "R2") & (table["Target"] == "S1")) | \
+        ((table["Source"] == "L1") & (table["Type"] == "Weight")) | \
+        ((table["Source"] == "S2") & (table["Type"] == "Bias"))
+    with pytest.raises(SignetInputError) as err:
+        model.load_parameters_table(table[~drop], path="p.tsv")
+    assert str(err.value) == ("p.tsv: incomplete parameter table: 2 of 8 weights and 1 of 7 "
+                              "biases missing (weight L1 -> R1, weight R2 -> S1, bias S2); a "
+                              "table for prediction needs one Weight row per edge and one "
+                              "Bias row per node")
+    for a, b in zip(before, model.parameters()):  # nothing was set
+        assert torch.equal(a, b)
+
+
+def test_partial_table_on_request_keeps_the_other_parameters(toy_paths):
+    """``complete=False`` (a training script's frozen scales) sets the rows given and keeps
+    every other value as it was."""
+    model = _toy_model(toy_paths)
+    weights, bias = model.weights.detach().clone(), model.bias.detach().clone()
+    table = read_parameters(toy_paths["parameters"])
+    model.load_parameters_table(table[table["Type"].isin(["Input", "Projection"])],
+                                complete=False)
+    assert torch.equal(model.weights, weights) and torch.equal(model.bias, bias)
+    assert model.input_scale.tolist() == [1.0, 1.0]  # toy-Parameters.tsv: Input 1.0
+    assert model.projection.tolist() == [1.3]  # toy-Parameters.tsv: Projection 1.3

@@ -95,7 +95,9 @@ def test_cli_reads_repeated_edges_with_one_log_line(tmp_path):
     ligands.write_text("\tL1\nc0\t0\nc1\t1\n")
     parameters = tmp_path / "p.tsv"
     parameters.write_text("Source\tTarget\tType\tValue\nL1\tA\tWeight\t1\nA\tB\tWeight\t1\n"
-                          "A\tT1\tWeight\t-1\nB\tT1\tWeight\t0.5\n")
+                          "A\tT1\tWeight\t-1\nB\tT1\tWeight\t0.5\n"
+                          + "".join(f"{node}\t\tBias\t0\n" for node in ("L1", "A", "B", "T1"))
+                          + "L1\t\tInput\t3\nT1\t\tProjection\t1.2\n")
     result = subprocess.run(
         [sys.executable, "-m", "signet.cli", "simulate", "--network",
          DATA / "repeated-Model.tsv", "--annotation", annotation, "--ligands", ligands,

@@ -1,7 +1,7 @@
 """The ``signet`` command line: simulate, train, knockout, crossval, bench.
 
 Errors in user input print one line (``signet: error: <file>:<line>: ...``) and exit with
-status 2; nothing is written.
+status 2; nothing is written. Warnings print one line each (``signet: warning: ...``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,25 @@ def _network(args):
     return Network.from_files(args.network, args.annotation)
 
 
+def _require_at_least(args, minimum: int, *flags: str) -> None:
+    """One line for a whole-number flag below ``minimum`` (None: not given)."""
+    from signet.errors import SignetInputError
+
+    for flag in flags:
+        value = getattr(args, flag.lstrip("-").replace("-", "_"))
+        if value is not None and value < minimum:
+            raise SignetInputError(None, f"{flag} {value}: expected {minimum} or more")
+
+
+def _ligands(args):
+    """The ligand table, its values checked (no negative concentration)."""
+    from signet.io import check_ligand_values, read_conditions
+
+    ligands = read_conditions(args.ligands, "ligand")
+    check_ligand_values(ligands, allow_out_of_range=args.allow_out_of_range)
+    return ligands
+
+
 def _model_with_parameters(args, network, steps):
     from signet.core.model import SignalingModel
     from signet.io import read_parameters
@@ -30,10 +49,11 @@ def _model_with_parameters(args, network, steps):
 
 
 def cmd_simulate(args):
-    from signet.io import read_conditions, write_conditions
+    from signet.io import write_conditions
 
+    _require_at_least(args, 1, "--steps")
     network = _network(args)
-    ligands = read_conditions(args.ligands, "ligand")
+    ligands = _ligands(args)
     model = _model_with_parameters(args, network, args.steps)
     tfs, states = model.simulate(ligands)
     write_conditions(tfs, args.output)
@@ -41,26 +61,41 @@ def cmd_simulate(args):
         write_conditions(states, args.states)
 
 
+def _check_output_dir(args) -> None:
+    """A folder that already holds a model is refused unless ``--resume`` or ``--overwrite``."""
+    from signet.errors import SignetInputError
+
+    if args.resume and args.overwrite:
+        raise SignetInputError(None, "--resume and --overwrite exclude each other: resume "
+                                     "continues the model in OUTPUT_DIR, overwrite replaces it")
+    held = [name for name in ("model.pt", "parameters.tsv")
+            if (Path(args.output_dir) / name).exists()]
+    if held and not (args.resume or args.overwrite):
+        raise SignetInputError(args.output_dir, f"already holds a model ({', '.join(held)}); "
+                                                "give --resume to continue it, --overwrite to "
+                                                "replace it, or another --output-dir")
+
+
 def cmd_train(args):
-    from signet.io import read_conditions
+    from signet.io import check_tf_values, read_conditions
     from signet.training import Recipe, model_from_recipe, train
     from signet.training.loop import format_rho
 
+    _require_at_least(args, 1, "--epochs", "--batch-size", "--threads")
+    _require_at_least(args, 0, "--checkpoint-every")
+    _check_output_dir(args)
     recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, batch_size=args.batch_size,
                                               checkpoint_every=args.checkpoint_every)
     if args.threads is not None:
         import torch
         from threadpoolctl import threadpool_limits
 
-        from signet.errors import SignetInputError
-
-        if args.threads < 1:
-            raise SignetInputError(None, f"--threads {args.threads}: expected 1 or more")
         torch.set_num_threads(args.threads)
         threadpool_limits(args.threads)
     network = _network(args)
-    ligands = read_conditions(args.ligands, "ligand")
+    ligands = _ligands(args)
     tfs = read_conditions(args.tfs, "TF")
+    check_tf_values(tfs, allow_out_of_range=args.allow_out_of_range)
     model = model_from_recipe(network, recipe, seed=args.seed)
     Path(args.output_dir).mkdir(parents=True, exist_ok=True)
     result = train(model, ligands, tfs, recipe, output_dir=args.output_dir, seed=args.seed,
@@ -74,10 +109,11 @@ def cmd_train(args):
 
 def cmd_knockout(args):
     from signet.core.knockout import knockout
-    from signet.io import atomic_write, read_conditions
+    from signet.io import atomic_write
 
+    _require_at_least(args, 1, "--steps")
     network = _network(args)
-    ligands = read_conditions(args.ligands, "ligand")
+    ligands = _ligands(args)
     model = _model_with_parameters(args, network, args.steps)
     nodes = "all" if args.nodes == "all" else [n.strip() for n in args.nodes.split(",") if n.strip()]
     table = knockout(model, ligands, nodes=nodes, strength=args.strength)
@@ -201,8 +237,93 @@ def _presets() -> str:
     return ", ".join(PRESETS)
 
 
+NETWORK_FILES = "--network X-Model.tsv --annotation X-Annotation.tsv"
+
+DESCRIPTION = {
+    "signet": "signet fits signaling-network models (recurrent networks at steady state on a "
+              "prior-knowledge network) to ligand -> TF data, and uses them to predict TF "
+              "activities and knock-outs. Every command reads tab-separated tables; bad "
+              "input stops with one line naming the file, the line or column and what was "
+              "expected (exit status 2), and nothing is written.",
+    "simulate": "Predict the steady-state TF activities of a fitted model for every condition "
+                "(row) of a ligand table. The parameter table must give every weight and bias "
+                "of the network, or the run stops with one line naming what is missing; "
+                "ligands without an Input row and TFs without a Projection row take the "
+                "paper's 3 and 1.2, said in one warning line. Negative ligand values are "
+                "refused unless --allow-out-of-range is given; values above 1 (the method's "
+                "inputs are 0..1) are accepted with a warning.",
+    "train": "Fit the weights and biases of a model to ligand -> TF data with a training "
+             "recipe, and write parameters.tsv, model.pt (a checkpoint, to resume from) and "
+             "training-log.tsv into the output folder. TF values must lie in 0..1 and ligand "
+             "values must not be negative, unless --allow-out-of-range is given. TF rows "
+             "with no ligand row are not used, said in one line. A folder that already "
+             "holds a model is refused unless --resume (continue it) or --overwrite "
+             "(replace it) is given.",
+    "knockout": "Knock out nodes of a fitted model one at a time (a strongly negative bias, "
+                "-5 by default, added to the node) and write the change of every TF against "
+                "the unperturbed model in every ligand condition, as a long table condition, "
+                "node, tf, delta. --nodes all means every node that is not a ligand, as in "
+                "the knock-outs of a study; name a ligand's node to knock it out too. The "
+                "parameter table is checked as by simulate.",
+    "bench": "Print timing figures, writing nothing: the seconds per training epoch of a "
+             "recipe on a network with random conditions (--network, --annotation), or the "
+             "time of one forward and one backward steady-state solve on a random network "
+             "(--random-nodes N).",
+}
+
+EXAMPLES = {
+    "signet": [f"signet train {NETWORK_FILES} --ligands ligands.tsv --tfs tfs.tsv "
+               "--output-dir run --recipe fast",
+               f"signet simulate {NETWORK_FILES} --parameters run/parameters.tsv "
+               "--ligands new-ligands.tsv --output predicted-tfs.tsv",
+               "signet COMMAND --help"],
+    "simulate": [f"signet simulate {NETWORK_FILES} --parameters run/parameters.tsv "
+                 "--ligands ligands.tsv --output predicted-tfs.tsv --states states.tsv"],
+    "train": [f"signet train {NETWORK_FILES} --ligands ligands.tsv --tfs tfs.tsv "
+              "--output-dir run --recipe fast --seed 1"],
+    "knockout": [f"signet knockout {NETWORK_FILES} --parameters run/parameters.tsv "
+                 "--ligands ligands.tsv --output knockouts.tsv --nodes all"],
+    "bench": ["signet bench --random-nodes 2000 --edges-per-node 10 --batch-size 5",
+              f"signet bench {NETWORK_FILES} --recipe fast --epochs 3"],
+}
+
+
+def _shell_lines(command: str, width: int = 79) -> str:
+    """A command line wrapped for a terminal as a shell reads it: breaks only between an
+    option and the next, each continued line ending in a backslash."""
+    words, groups = command.split(), []
+    for word in words:
+        if groups and not word.startswith("-") and groups[-1].startswith("-") \
+                and " " not in groups[-1]:
+            groups[-1] += f" {word}"
+        else:
+            groups.append(word)
+    lines = ["  " + groups[0]]
+    for group in groups[1:]:
+        if len(lines[-1]) + len(group) + 3 > width:
+            lines[-1] += " \\"
+            lines.append("      " + group)
+        else:
+            lines[-1] += f" {group}"
+    return "\n".join(lines)
+
+
+def _help_text(command: str) -> dict:
+    """``description`` and ``epilog`` (the examples) of a command, wrapped for a terminal."""
+    import textwrap
+
+    examples = EXAMPLES[command]
+    return {"description": textwrap.fill(DESCRIPTION[command], 79),
+            "epilog": ("examples:\n" if len(examples) > 1 else "example:\n")
+                      + "\n".join(_shell_lines(example) for example in examples),
+            "formatter_class": argparse.RawDescriptionHelpFormatter}
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signet", description=__doc__.splitlines()[0])
+    from signet import __version__
+
+    parser = argparse.ArgumentParser(prog="signet", **_help_text("signet"))
+    parser.add_argument("--version", action="version", version=f"signet {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress lines")
     sub = parser.add_subparsers(dest="command", required=True)
     recipe_help = (f"a preset ({_presets()}) or a recipe YAML file (preset: NAME plus the "
@@ -222,7 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="stop the solver once max |change| is below this (default 1e-6; "
                             "0: run every step)")
 
-    p = sub.add_parser("simulate", help="steady-state TF activities for ligand conditions")
+    def range_args(p, what):
+        p.add_argument("--allow-out-of-range", action="store_true",
+                       help=f"accept {what} (one warning line instead of an error)")
+
+    p = sub.add_parser("simulate", help="steady-state TF activities for ligand conditions",
+                       **_help_text("simulate"))
     network_args(p)
     p.add_argument("--parameters", required=True,
                    help="fitted parameters: Source/Target/Type/Value table")
@@ -231,9 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, help="conditions x TFs table to write")
     p.add_argument("--states", help="also write conditions x nodes steady states here")
     solver_args(p)
+    range_args(p, "negative ligand values")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("train", help="fit a model to ligand -> TF data")
+    p = sub.add_parser("train", help="fit a model to ligand -> TF data", **_help_text("train"))
     network_args(p)
     p.add_argument("--ligands", required=True,
                    help="ligand table: conditions as rows, one column per ligand")
@@ -250,8 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the initial weights and the batch order (default 0)")
     p.add_argument("--resume", action="store_true", help="continue from OUTPUT_DIR/model.pt")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the model OUTPUT_DIR already holds")
     p.add_argument("--ignore-unknown-tfs", action="store_true",
-                   help="drop TF columns that are not TFs of the network")
+                   help="drop TF columns that are not TFs of the network (said in one line)")
+    range_args(p, "TF values outside 0..1 and negative ligand values")
     p.add_argument("--threads", type=int,
                    help="torch and BLAS threads; from 2 on, the spectral term of a batch runs "
                         "beside its backward solve, with bitwise the same results (default: "
@@ -259,17 +389,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("knockout", help="TF changes when nodes are knocked out")
+    p = sub.add_parser("knockout", help="TF changes when nodes are knocked out",
+                       **_help_text("knockout"))
     network_args(p)
     p.add_argument("--parameters", required=True,
                    help="fitted parameters: Source/Target/Type/Value table")
     p.add_argument("--ligands", required=True,
                    help="ligand table: the conditions to knock out in")
     p.add_argument("--output", required=True, help="long table condition, node, tf, delta")
-    p.add_argument("--nodes", default="all", help="'all' or comma-separated node ids")
+    p.add_argument("--nodes", default="all",
+                   help="all (every node that is not a ligand) or comma-separated node ids "
+                        "(default all)")
     p.add_argument("--strength", type=float, default=-5.0,
                    help="bias added to a knocked-out node (default -5)")
     solver_args(p)
+    range_args(p, "negative ligand values")
     p.set_defaults(func=cmd_knockout)
 
     p = sub.add_parser(
@@ -309,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar, no summary print")
     p.set_defaults(func=cmd_crossval)
 
-    p = sub.add_parser("bench", help="print timing figures")
+    p = sub.add_parser("bench", help="print timing figures", **_help_text("bench"))
     network_args(p, annotation_required=False)
     p.add_argument("--samples", type=int, default=400,
                    help="random training conditions (default 400)")
@@ -332,12 +466,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _LogLine(logging.Formatter):
+    """``signet: warning: message``, the form of the CLI's one-line errors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"signet: {record.levelname.lower()}: {record.getMessage()}"
+
+
 def main(argv=None) -> int:
     from signet.errors import SignetError
 
     args = build_parser().parse_args(argv)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogLine() if not args.verbose else
+                         logging.Formatter("%(asctime)s %(name)s %(message)s"))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(message)s")
+                        handlers=[handler])
     try:
         args.func(args)
     except SignetError as err:

@@ -17,6 +17,7 @@ every condition, where the leak slope of 0.01 all but stops their gradients
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["SignalingModel", "INPUT_SCALE", "PROJECTION_SCALE"]
+
+_log = logging.getLogger("signet.model")
 
 INPUT_SCALE = 3.0
 PROJECTION_SCALE = 1.2
@@ -184,48 +187,108 @@ class SignalingModel(torch.nn.Module):
         return pd.DataFrame(rows, columns=["Source", "Target", "Type", "Value"])
 
     @torch.no_grad()
-    def load_parameters_table(self, table: pd.DataFrame, path=None) -> None:
+    def load_parameters_table(self, table: pd.DataFrame, path=None, *,
+                              complete: bool = True) -> None:
         """Set parameters from a ``Source, Target, Type, Value`` table, edge by edge.
 
-        Every row must name a known edge / node; parameters absent from the table keep
-        their current value.
+        Every row must name a known edge / node, and no parameter may be given twice. With
+        ``complete=True`` (the default) the table must give every weight and every bias of
+        the network: otherwise one :class:`SignetInputError` names the file, how many are
+        missing and the first few. Ligands without an ``Input`` row and TFs without a
+        ``Projection`` row get the paper's 3 and 1.2, said in one warning line. With
+        ``complete=False`` (deliberately partial tables, e.g. only the input scales and
+        projections) parameters absent from the table keep their current value.
         """
-        import pandas as pd
-
         net = self.network
         path = path or table.attrs.get("path")
-        weights = self.weights.detach().double().cpu().clone()
-        bias = self.bias.detach().double().cpu().clone()
-        scale = self.input_scale.detach().double().cpu().clone()
-        projection = self.projection.detach().double().cpu().clone()
-        ligand_pos = {n: i for i, n in enumerate(net.ligands)}
-        tf_pos = {n: i for i, n in enumerate(net.tfs)}
-        lines = table["line"] if "line" in table.columns else pd.Series(
-            np.arange(2, len(table) + 2), index=table.index)
+        values = {"Weight": self.weights, "Bias": self.bias, "Input": self.input_scale,
+                  "Projection": self.projection}
+        values = {kind: p.detach().double().cpu().clone() for kind, p in values.items()}
+        given = {kind: torch.zeros(len(v), dtype=torch.bool) for kind, v in values.items()}
+        first_line = {}
+        for kind, position, value, line in self._parameter_rows(table, path):
+            if given[kind][position]:
+                raise SignetInputError(
+                    path, f"{kind.lower()} {_parameter_name(net, kind, position)} is given "
+                          f"twice (lines {first_line[kind, position]} and {line})", line=line)
+            given[kind][position] = True
+            first_line[kind, position] = line
+            values[kind][position] = value
+        if complete:
+            _require_every_weight_and_bias(net, given, path)
+            self._default_scales(values, given, path)
+        for kind, parameter in (("Weight", self.weights), ("Bias", self.bias),
+                                ("Input", self.input_scale), ("Projection", self.projection)):
+            parameter.copy_(values[kind].to(parameter.dtype))
+
+    def _parameter_rows(self, table: pd.DataFrame, path):
+        """``(type, position, value, line)`` of every row, each checked against the network."""
+        net = self.network
+        positions = {"Bias": net.node_index,
+                     "Input": {n: i for i, n in enumerate(net.ligands)},
+                     "Projection": {n: i for i, n in enumerate(net.tfs)}}
+        unknown = {"Bias": "bias for unknown node {!r}",
+                   "Input": "input scale for {!r}, which is not a ligand",
+                   "Projection": "projection for {!r}, which is not a TF"}
+        lines = table["line"] if "line" in table.columns else range(2, len(table) + 2)
         for (source, target, kind, value), line in zip(
                 table[["Source", "Target", "Type", "Value"]].itertuples(index=False, name=None),
                 lines):
             if kind == "Weight":
-                slot = net.edge_slot.get((source, target))
-                if slot is None:
+                position = net.edge_slot.get((source, target))
+                if position is None:
                     raise SignetInputError(path, f"weight for unknown edge {source} -> {target}",
                                            line=int(line))
-                weights[slot] = value
-            elif kind == "Bias":
-                if source not in net.node_index:
-                    raise SignetInputError(path, f"bias for unknown node {source!r}",
-                                           line=int(line), column="Source")
-                bias[net.node_index[source]] = value
-            elif kind == "Input":
-                if source not in ligand_pos:
-                    raise SignetInputError(path, f"input scale for {source!r}, which is not a "
-                                                 "ligand", line=int(line), column="Source")
-                scale[ligand_pos[source]] = value
-            elif kind == "Projection":
-                if source not in tf_pos:
-                    raise SignetInputError(path, f"projection for {source!r}, which is not a TF",
-                                           line=int(line), column="Source")
-                projection[tf_pos[source]] = value
-        for parameter, values in ((self.weights, weights), (self.bias, bias),
-                                  (self.input_scale, scale), (self.projection, projection)):
-            parameter.copy_(values.to(parameter.dtype))
+            elif kind in positions:
+                position = positions[kind].get(source)
+                if position is None:
+                    raise SignetInputError(path, unknown[kind].format(source), line=int(line),
+                                           column="Source")
+            else:
+                continue
+            yield kind, position, value, int(line)
+
+    @staticmethod
+    def _default_scales(values: dict, given: dict, path) -> None:
+        """Input scales and projections the table leaves out: the paper's 3 and 1.2, said in
+        one warning line."""
+        absent_rows, defaults = [], []
+        for kind, default, what, name in (("Input", INPUT_SCALE, "ligands", "input scale"),
+                                          ("Projection", PROJECTION_SCALE, "TFs",
+                                           "projection")):
+            absent = ~given[kind]
+            if absent.any():
+                values[kind][absent] = default
+                absent_rows.append(f"{kind} row for {int(absent.sum())} of {len(absent)} {what}")
+                defaults.append(f"{name} {default:g}")
+        if absent_rows:
+            _log.warning("%s: no %s; using the paper's %s", path or "parameter table",
+                         " and no ".join(absent_rows), " and ".join(defaults))
+
+
+def _parameter_name(network: Network, kind: str, position: int) -> str:
+    """``A -> B`` for a weight slot, the node id otherwise."""
+    if kind == "Weight":
+        return (f"{network.nodes[network.sources[position]]} -> "
+                f"{network.nodes[network.targets[position]]}")
+    names = {"Bias": network.nodes, "Input": network.ligands, "Projection": network.tfs}
+    return str(names[kind][position])
+
+
+def _require_every_weight_and_bias(network: Network, given: dict, path, show: int = 3) -> None:
+    """One :class:`SignetInputError` naming how many weights and biases a table lacks and the
+    first ``show`` of them."""
+    counts, first, total = [], [], 0
+    for kind, plural in (("Weight", "weights"), ("Bias", "biases")):
+        absent = torch.nonzero(~given[kind]).flatten().tolist()
+        if absent:
+            total += len(absent)
+            counts.append(f"{len(absent)} of {len(given[kind])} {plural}")
+            first += [f"{kind.lower()} {_parameter_name(network, kind, i)}"
+                      for i in absent[:show]]
+    if counts:
+        more = ", ..." if total > show else ""
+        raise SignetInputError(path, f"incomplete parameter table: {' and '.join(counts)} "
+                                     f"missing ({', '.join(first[:show])}{more}); a table for "
+                                     "prediction needs one Weight row per edge and one Bias "
+                                     "row per node")

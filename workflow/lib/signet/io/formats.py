@@ -3,7 +3,9 @@
 * network ``*-Model.tsv``: ``source, target, direction, stimulation, inhibition, sources, references``
 * annotation ``*-Annotation.tsv``: ``code, name, TF, ligand`` (booleans in any case)
 * condition tables (ligand inputs, TF outputs): conditions as rows, the first column holds the
-  condition names, one column per ligand / TF
+  condition names, one column per ligand / TF; training data are checked by
+  :func:`check_tf_values` (activities in 0..1) and :func:`check_ligand_values` (no negative
+  concentration; above 1 warns)
 * parameter table: ``Source, Target, Type, Value`` with Type in Weight, Bias, Projection, Input;
   values are written with 17 significant digits so that float64 round-trips exactly
 * checkpoints: a plain dict of tensors and builtins, saved with ``torch.save`` and loaded with
@@ -39,7 +41,8 @@ __all__ = [
     "NETWORK_COLUMNS", "ANNOTATION_COLUMNS", "PARAMETER_COLUMNS", "PARAMETER_TYPES",
     "read_network", "merge_repeated_edges", "write_network", "read_annotation",
     "write_annotation",
-    "read_conditions", "write_conditions", "read_parameters", "write_parameters",
+    "read_conditions", "check_tf_values", "check_ligand_values", "write_conditions",
+    "read_parameters", "write_parameters",
     "save_checkpoint", "load_checkpoint", "atomic_write", "read_tsv", "require_columns",
     "parse_flags", "strip_node_ids", "write_table",
 ]
@@ -332,6 +335,66 @@ def read_conditions(path, what: str = "condition") -> pd.DataFrame:
     numeric.index = pd.Index(names.to_numpy(), name=None)
     numeric.attrs["path"] = str(path)
     return numeric.astype(np.float64)
+
+
+def _outside(table: pd.DataFrame, low: float, high: float):
+    """``(count, row, column)`` of the values of ``table`` outside ``[low, high]``; ``row`` and
+    ``column`` locate the first one in reading order (None when there is none)."""
+    values = table.to_numpy(dtype=np.float64)
+    outside = (values < low) | (values > high)
+    if not outside.any():
+        return 0, None, None
+    row, col = (int(v[0]) for v in np.nonzero(outside))
+    return int(outside.sum()), row, col
+
+
+def check_tf_values(tfs: pd.DataFrame, *, allow_out_of_range: bool = False) -> int:
+    """TF activities, as read by :func:`read_conditions`, must lie in 0..1.
+
+    The model's outputs are fractions of a TF's largest activity: a value outside 0..1 is a
+    :class:`SignetInputError` naming the file, line, column and value, unless
+    ``allow_out_of_range`` (``--allow-out-of-range``), which accepts them with one warning
+    line. Returns the number of values outside 0..1. Call it on the table as read: the line
+    is the row's position in the file.
+    """
+    count, row, col = _outside(tfs, 0.0, 1.0)
+    if count and not allow_out_of_range:
+        raise SignetInputError(tfs.attrs.get("path"),
+                               f"TF value {tfs.iat[row, col]:g} is outside 0..1 ({count} of "
+                               f"{tfs.size} values are); rescale the table to 0..1, or accept "
+                               "it with --allow-out-of-range", line=row + 2,
+                               column=str(tfs.columns[col]))
+    if count:
+        _log.warning("%s: %d of %d TF values lie outside 0..1 (accepted: "
+                     "--allow-out-of-range)", tfs.attrs.get("path", "TF table"), count,
+                     tfs.size)
+    return count
+
+
+def check_ligand_values(ligands: pd.DataFrame, *, allow_out_of_range: bool = False) -> int:
+    """Ligand concentrations, as read by :func:`read_conditions`, must not be negative.
+
+    A negative value is a :class:`SignetInputError` naming the file, line, column and value,
+    unless ``allow_out_of_range`` (``--allow-out-of-range``: one warning line). Values above
+    1 are accepted with one warning line: the paper's inputs lie in 0..1 (scaled by the
+    input weight 3), and larger ones drive the ligand's node further into saturation.
+    Returns the number of values outside 0..1.
+    """
+    path = ligands.attrs.get("path")
+    negative, row, col = _outside(ligands, 0.0, np.inf)
+    if negative and not allow_out_of_range:
+        raise SignetInputError(path, f"ligand value {ligands.iat[row, col]:g} is negative "
+                                     f"({negative} of {ligands.size} values are); a "
+                                     "concentration is 0 or more (accept it with "
+                                     "--allow-out-of-range)", line=row + 2,
+                               column=str(ligands.columns[col]))
+    count, row, col = _outside(ligands, 0.0, 1.0)
+    if count:
+        _log.warning("%s: %d of %d ligand values lie outside 0..1 (the first: %g at line %d, "
+                     "column %r); the method's inputs are 0..1", path or "ligand table",
+                     count, ligands.size, ligands.iat[row, col], row + 2,
+                     str(ligands.columns[col]))
+    return count
 
 
 def write_conditions(table: pd.DataFrame, path) -> None:

@@ -70,12 +70,20 @@ def align_data(model, ligands: pd.DataFrame, tfs: pd.DataFrame, *,
     if missing:
         raise SignetInputError(tf_path, f"condition {missing[0]!r} of the ligand table "
                                         f"{ligand_path or ''} has no row here")
+    extra = tfs.index.difference(ligands.index, sort=False).tolist()
+    if extra:
+        log.warning("%s: %d of %d TF rows have no ligand row and are not used (first: %r)",
+                    tf_path or "TF table", len(extra), len(tfs), extra[0])
     tf_pos = {n: i for i, n in enumerate(model.network.tfs)}
     unknown = [c for c in tfs.columns if c not in tf_pos]
     if unknown and not ignore_unknown_tfs:
         raise SignetInputError(tf_path, f"{unknown[0]!r} is not a TF of the network "
-                                        f"({len(unknown)} unknown TF column(s))",
+                                        f"({len(unknown)} unknown TF column(s)); drop them "
+                                        "with --ignore-unknown-tfs (ignore_unknown_tfs=True)",
                                line=1, column=str(unknown[0]))
+    if unknown:
+        log.warning("%s: dropped %d of %d TF columns that are not TFs of the network",
+                    tf_path or "TF table", len(unknown), len(tfs.columns))
     columns = [c for c in tfs.columns if c in tf_pos]
     if not columns:
         raise SignetInputError(tf_path, "no column names a TF of the network")
