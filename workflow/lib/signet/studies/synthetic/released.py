@@ -22,9 +22,10 @@ import torch
 
 from signet.errors import SignetInputError
 
-__all__ = ["REFERENCE_STEPS", "read_sweep_points", "read_released_ligands",
-           "released_reference", "released_targets", "released_test_set", "ReleasedPoint",
-           "load_released_point", "PAPER_RELEASED_MODEL_R"]
+__all__ = ["REFERENCE_STEPS", "read_sweep_points", "sweep_point_index",
+           "read_released_ligands", "read_released_training_set", "released_reference",
+           "released_targets", "released_test_set", "ReleasedPoint", "load_released_point",
+           "PAPER_RELEASED_MODEL_R"]
 
 # the paper simulated its reference with a fixed number of steps, no early stop
 REFERENCE_STEPS = 150
@@ -40,18 +41,43 @@ PAPER_RELEASED_MODEL_R = {
 
 
 def read_sweep_points(path) -> pd.DataFrame:
-    """The sweep's ``conditions.tsv``: columns ``Index, Ligands, DataSize`` (integers)."""
+    """The sweep's ``conditions.tsv``: columns ``Index, Ligands, DataSize`` (integers >= 0,
+    one row per point, no point twice)."""
+    from signet.io import read_tsv
+
     path = Path(path)
-    table = pd.read_csv(path, sep="\t")
     expected = ["Index", "Ligands", "DataSize"]
+    table = read_tsv(path, "sweep point table")
     if list(table.columns) != expected:
         raise SignetInputError(path, f"expected the columns {', '.join(expected)}, found "
                                      f"{', '.join(map(str, table.columns))}", line=1)
     for column in expected:
-        if not pd.api.types.is_integer_dtype(table[column]):
-            raise SignetInputError(path, f"column {column} must hold integers", line=1,
-                                   column=column)
+        text = table[column].astype(str).str.strip()
+        bad = ~text.str.fullmatch(r"\d+")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise SignetInputError(path, f"expected an integer >= 0, got {text.iloc[row]!r}",
+                                   line=row + 2, column=column)
+        table[column] = text.astype(np.int64)
+    for columns in (["Index"], ["Ligands", "DataSize"]):
+        twice = table.duplicated(columns)
+        if twice.any():
+            row = int(np.flatnonzero(twice.to_numpy())[0])
+            raise SignetInputError(path, f"{' and '.join(columns)} "
+                                         f"{', '.join(str(table[c].iloc[row]) for c in columns)}"
+                                         " is given twice; expected one row per sweep point",
+                                   line=row + 2)
     return table
+
+
+def sweep_point_index(points: pd.DataFrame, samples: int, ligands: int, path=None) -> int:
+    """The ``Index`` of the sweep point with ``samples`` conditions of ``ligands`` ligands."""
+    match = points[(points["DataSize"] == int(samples)) & (points["Ligands"] == int(ligands))]
+    if match.empty:
+        known = ", ".join(f"{s} x {lig}" for s, lig in zip(points["DataSize"], points["Ligands"]))
+        raise SignetInputError(path, f"no sweep point of {samples} conditions x {ligands} "
+                                     f"ligands (points, conditions x ligands: {known})")
+    return int(match["Index"].iloc[0])
 
 
 def released_ligand_columns(network) -> list[str]:
@@ -62,6 +88,8 @@ def released_ligand_columns(network) -> list[str]:
 def read_released_ligands(path, network) -> pd.DataFrame:
     """A released ``X_<Index>.pt`` as a ligand table (conditions x ligands, float64)."""
     path = Path(path)
+    if not path.is_file():
+        raise SignetInputError(path, "released ligand table not found")
     try:
         values = torch.load(path, weights_only=True)
     except Exception as err:  # noqa: BLE001 - any unreadable file is one line to the user
@@ -78,6 +106,20 @@ def read_released_ligands(path, network) -> pd.DataFrame:
     index = [f"condition{i:04d}" for i in range(array.shape[0])]
     table = pd.DataFrame(array, index=index, columns=columns)
     table.attrs["path"] = str(path)
+    return table
+
+
+def read_released_training_set(points_path, ligands_path, network, samples: int,
+                               ligands: int) -> pd.DataFrame:
+    """The released ligand table of the sweep point ``samples`` x ``ligands``:
+    ``ligands_path`` (its ``X_<Index>.pt``), checked to be that point's table of
+    ``points_path`` (``conditions.tsv``) and to have one row per condition."""
+    index = sweep_point_index(read_sweep_points(points_path), samples, ligands, points_path)
+    table = read_released_ligands(ligands_path, network)
+    if len(table) != int(samples):
+        raise SignetInputError(ligands_path, f"{len(table)} conditions, but the sweep point "
+                                             f"with Index {index} of {points_path} has "
+                                             f"DataSize {samples}")
     return table
 
 
