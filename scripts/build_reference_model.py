@@ -1,4 +1,5 @@
-"""Rule build_reference_model: one member of the reference-model suite (Fig. 4a)."""
+"""Rule build_reference_model: one member of the reference-model suite (Fig. 4a); a released
+member (``procedure: released``) is its given table, checked complete and written as it is."""
 
 import logging
 
@@ -22,7 +23,10 @@ def main(smk):
                                   conditions=settings["conditions"],
                                   ligands_per_sample=settings["ligands_per_sample"],
                                   steps=settings["steps"])
-    base = read_parameters(smk.input.base) if spec.base is not None else None
+    given = smk.input.get("base") or smk.input.get("released")
+    base = read_parameters(given) if given else None
+    if base is not None:
+        base.attrs["path"] = str(given)
     notes = build_reference(model, spec, objective, base_parameters=base)
     with atomic_write(smk.output.build_log) as handle:
         pd.DataFrame([notes]).to_csv(handle, sep="\t", index=False, float_format="%.8g")

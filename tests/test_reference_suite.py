@@ -221,3 +221,65 @@ def test_reference_builds_run_with_the_pinned_eigen_settings(monkeypatch):
             raise RuntimeError
     assert (eigen.ARPACK_NCV, eigen.ARPACK_MAXITER, eigen.EXTRA_ROUNDS,
             eigen.ORTHONORMALISE_EVERY) == present
+
+
+# ---- the released procedure: a given table as it is --------------------------------------
+def test_released_member_specs_are_checked():
+    """A released member names its table and asks for no building step; no other member
+    names a table."""
+    suite = parse_suite([{"name": "released", "procedure": "released",
+                          "parameters": "paper-release:synthetic/equationParams.txt"},
+                         {"name": "on-top", "base": "released", "tf_means": "equal"}])
+    assert suite["released"].parameters == "paper-release:synthetic/equationParams.txt"
+    bad = [{"name": "r", "procedure": "released"},
+           {"name": "r", "procedure": "released", "parameters": "p.tsv", "tf_means": "equal"},
+           {"name": "r", "procedure": "released", "parameters": "p.tsv", "rho": 0.9},
+           {"name": "r", "procedure": "objective", "parameters": "p.tsv"}]
+    for entry in bad:
+        with pytest.raises(SignetInputError, match="'r'"):
+            parse_suite([entry])
+
+
+def _loud_table(model, seed=5):
+    """A complete table: a random member's, its weights x 3 (rho(A) 1.5) and projections
+    0.7, values no building step leaves as they are."""
+    build_reference(model, ReferenceSpec(name="base", procedure="random", seed=seed),
+                    ReferenceSettings(iterations=0))
+    table = model.parameters_table()
+    weights = table["Type"] == "Weight"
+    table.loc[weights, "Value"] = 3.0 * table.loc[weights, "Value"]
+    table.loc[table["Type"] == "Projection", "Value"] = 0.7
+    return table
+
+
+def test_released_member_is_its_table_as_it_is():
+    """Every value of the built member equals the given table's (compared row by row with
+    pandas): nothing is tuned, scaled or pulled."""
+    table = _loud_table(_model(3))
+    model = _model(3)
+    notes = build_reference(model, ReferenceSpec(name="released", procedure="released",
+                                                 parameters="given.tsv"),
+                            ReferenceSettings(iterations=0), base_parameters=table)
+    assert notes == {"name": "released", "parameters": "given.tsv"}
+    merged = table.merge(model.parameters_table(), on=["Source", "Target", "Type"],
+                         how="outer", validate="one_to_one")
+    assert len(merged) == len(table)
+    assert (merged["Value_x"] == merged["Value_y"]).all()
+
+
+@pytest.mark.parametrize("change, what", [
+    (lambda t: t.drop(index=t.index[t["Type"] == "Weight"][:2]), "2 of"),
+    (lambda t: t[t["Type"] != "Projection"], "Projection rows missing"),
+    (lambda t: pd.concat([t, t[t["Type"] == "Bias"].head(1)]), "1 of"),
+])
+def test_incomplete_released_table_is_one_line_naming_the_file(change, what):
+    model = _model(3)
+    table = change(_loud_table(_model(3)))
+    table.attrs["path"] = "given.tsv"
+    with pytest.raises(SignetInputError) as err:
+        build_reference(model, ReferenceSpec(name="released", procedure="released",
+                                             parameters="given.tsv"),
+                        ReferenceSettings(iterations=0), base_parameters=table)
+    message = str(err.value)
+    assert message.startswith("given.tsv: expected a complete parameter table")
+    assert what in message and "\n" not in message

@@ -2,7 +2,9 @@
 the table that describes each of them.
 
 A member is a :class:`ReferenceSpec` (config ``synthetic.references``, a list of mappings).
-It starts either from the paper's objective (``procedure: objective``,
+``procedure: released`` takes a complete parameter table as it is (``parameters``: e.g. the
+paper's own reference model, ``equationParams.txt`` of its release) and changes nothing.
+The other members start either from the paper's objective (``procedure: objective``,
 :func:`signet.studies.synthetic.reference_model.fit_reference_model`), from another member's
 parameters (``base: NAME``), or from random weights (``procedure: random``: magnitudes
 U(0.5, 1.5) with the prior's signs, unknown signs random, scaled to rho(A) = ``rho`` when
@@ -27,6 +29,7 @@ protocol) on the test conditions.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
@@ -45,12 +48,14 @@ from signet.studies.synthetic.reference_model import (
 )
 
 __all__ = ["ReferenceSpec", "parse_suite", "build_reference", "steady_state_rhos",
-           "loop_bounded_reference",
+           "loop_bounded_reference", "require_complete_table",
            "describe_reference", "suite_markdown"]
 
 log = logging.getLogger("signet.reference_suite")
 
-PROCEDURES = ("objective", "random")
+PROCEDURES = ("objective", "random", "released")
+# what a released member may not ask for: it is the given table as it is
+_RELEASED_EXCLUDES = ("base", "iterations", "saturated", "rho", "tf_means")
 
 
 @dataclass
@@ -69,6 +74,7 @@ class ReferenceSpec:
     spread_low: float = 0.15
     spread_high: float = 0.85
     check_conditions: int = 40
+    parameters: str | None = None  # released: the parameter table (a path)
     description: str = ""
 
     @classmethod
@@ -94,7 +100,25 @@ class ReferenceSpec:
                                            f"median or weights, not {spec.rho_of!r}")
         if spec.rho is not None and not 0 < spec.rho < 1:
             raise SignetInputError(source, f"reference {spec.name!r}: rho must be in (0, 1)")
+        spec._check_released(source)
         return spec
+
+    def _check_released(self, source) -> None:
+        """A released member names its table and asks for no building step; only it names
+        a table."""
+        if self.procedure != "released":
+            if self.parameters is not None:
+                raise SignetInputError(source, f"reference {self.name!r}: parameters is the "
+                                               "table of a released member (procedure: "
+                                               "released)")
+            return
+        if not self.parameters:
+            raise SignetInputError(source, f"reference {self.name!r}: procedure released "
+                                           "needs parameters (the table to use as it is)")
+        steps = [key for key in _RELEASED_EXCLUDES if getattr(self, key) is not None]
+        if steps:
+            raise SignetInputError(source, f"reference {self.name!r}: a released member is its "
+                                           f"table as it is; remove {', '.join(steps)}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -114,7 +138,7 @@ def parse_suite(entries, source=None) -> dict[str, ReferenceSpec]:
                                            f"not a member ({', '.join(suite)})")
         if spec.base is not None and suite[spec.base].base is not None:
             raise SignetInputError(source, f"reference {spec.name!r}: its base must be built "
-                                           f"from scratch (objective or random)")
+                                           f"from scratch (objective, random or released)")
     return suite
 
 
@@ -326,12 +350,42 @@ def tune_node_means(model, u, nodes, targets, rounds: int = 40,
     return _states(model, u)[:, tf].mean(dim=0).numpy()
 
 
+def require_complete_table(network, table: pd.DataFrame, path=None) -> None:
+    """A parameter table gives every weight, bias, input scale and projection of ``network``
+    exactly once; otherwise one :class:`SignetInputError` names the file, how many of each
+    kind are missing or repeated, and the first of them."""
+    expected = {
+        "Weight": {(network.nodes[s], network.nodes[t])
+                   for s, t in zip(network.sources, network.targets)},
+        "Bias": {(node, "") for node in network.nodes},
+        "Input": {(node, "") for node in network.ligands},
+        "Projection": {(node, "") for node in network.tfs},
+    }
+    problems, first = [], None
+    for kind, wanted in expected.items():
+        rows = table[table["Type"] == kind]
+        targets = rows["Target"] if kind == "Weight" else [""] * len(rows)
+        counts = Counter(zip(rows["Source"], targets))
+        missing = sorted(wanted - set(counts))
+        repeated = sorted(key for key, count in counts.items() if count > 1)
+        for what, found in (("missing", missing), ("given twice", repeated)):
+            if found:
+                problems.append(f"{len(found)} of {len(wanted)} {kind} rows {what}")
+                first = first or f"{kind} {' -> '.join(part for part in found[0] if part)}"
+    if problems:
+        raise SignetInputError(path, f"expected a complete parameter table of the network "
+                                     f"(one row per weight, bias, input scale and projection): "
+                                     f"{'; '.join(problems)} (first: {first})")
+
+
 def build_reference(model, spec: ReferenceSpec, settings: ReferenceSettings,
                     base_parameters: pd.DataFrame | None = None) -> dict:
     """Build ``spec`` into ``model`` (in place); returns what each step reached.
 
     ``settings`` are the objective's (with ``iterations`` already set); ``base_parameters``
-    the base member's table when ``spec.base`` is set. The eigen-solver runs with
+    the base member's table when ``spec.base`` is set, or the member's own table when it is
+    released (``procedure: released``: loaded as it is, after
+    :func:`require_complete_table`; nothing is tuned or pulled). The eigen-solver runs with
     ``REFERENCE_SETTINGS`` (signet.spectral.eigen): a reference model is the data a study is
     measured on, and it must not move when the training solver is tuned (the suite of
     docs/reference-suite.md rebuilds bitwise).
@@ -342,6 +396,15 @@ def build_reference(model, spec: ReferenceSpec, settings: ReferenceSettings,
 
 def _build_reference(model, spec, settings, base_parameters) -> dict:
     notes: dict = {"name": spec.name}
+    if spec.procedure == "released":
+        if base_parameters is None:
+            raise ValueError(f"reference {spec.name!r} needs its table ({spec.parameters})")
+        path = base_parameters.attrs.get("path", spec.parameters)
+        require_complete_table(model.network, base_parameters, path)
+        model.load_parameters_table(base_parameters, path=path)
+        notes["parameters"] = str(path)
+        log.info("reference %s: %s as it is", spec.name, path)
+        return notes
     if spec.base is not None:
         if base_parameters is None:
             raise ValueError(f"reference {spec.name!r} needs the parameters of {spec.base!r}")
