@@ -81,3 +81,28 @@ def test_summary_table_puts_the_papers_values_beside_ours():
     assert two.ours == 0.9 and pd.isna(two.paper)  # the paper publishes 5 ligands only
     assert table[table.name == "mean_r"].iloc[0].paper == 0.16
     assert table[table.name == "knockout_r"].iloc[0].paper == 0.80
+
+
+def test_summary_table_gives_the_released_models_bar_on_the_released_reference():
+    """The paper's released models' test r, typed here from the issue's table (5 ligands x
+    400 conditions: 0.977; 2 x 10: 0.275), on each sweep point's r row, with whether ours
+    reaches it; none on another reference."""
+    sweep = pd.DataFrame({"samples": [400, 10, 400], "ligands": [5, 2, 5], "seed": [1, 1, 2],
+                          "r": [0.97, 0.30, 0.977], "r_tf_median": [0.9, 0.2, 0.9],
+                          "r_condition_median": [0.95, 0.3, 0.95],
+                          "internal_state_r": [0.5, 0.1, 0.5]})
+    controls = pd.DataFrame(columns=["control", "samples", "ligands", "seed", "r"])
+    knockout = {"r": 0.7, "sign_agreement": 0.9}
+    table = summary_table(sweep, controls, knockout, released_models=True)
+    r = table[(table.part == "sweep") & (table.name == "r")].set_index(["ligands", "samples",
+                                                                        "seed"])
+    assert r.loc[(5, 400, 1), "paper_released"] == 0.977
+    assert not r.loc[(5, 400, 1), "ours_ge_released"]
+    assert r.loc[(5, 400, 2), "ours_ge_released"]  # equal counts as reached
+    assert r.loc[(2, 10, 1), "paper_released"] == 0.275 and r.loc[(2, 10, 1), "ours_ge_released"]
+    assert r.loc[(5, 400, 1), "paper"] == 0.976 and pd.isna(r.loc[(2, 10, 1), "paper"])
+    others = table[(table.name != "r")]
+    assert others["paper_released"].isna().all() and others["ours_ge_released"].isna().all()
+    elsewhere = summary_table(sweep, controls, knockout)
+    assert elsewhere["paper_released"].isna().all()
+    assert elsewhere["ours_ge_released"].isna().all()

@@ -102,20 +102,34 @@ PAPER_KNOCKOUT_R = 0.80
 
 
 def summary_table(sweep: pd.DataFrame, controls: pd.DataFrame, knockout: dict,
-                  complexity: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per reported number: ``part, samples, ligands, seed, name, ours, paper``.
+                  complexity: pd.DataFrame | None = None, *,
+                  released_models: bool = False) -> pd.DataFrame:
+    """One row per reported number: ``part, samples, ligands, seed, name, ours, paper,
+    paper_released, ours_ge_released``.
 
     ``sweep`` and ``controls`` hold the metrics rows of the points (columns samples, ligands,
-    seed, r, ...; controls also ``control``); ``knockout`` the agreement dict.
+    seed, r, ...; controls also ``control``); ``knockout`` the agreement dict. ``paper`` is
+    the paper's published value; with ``released_models`` (the study runs on the paper's
+    released reference), each sweep point's ``r`` row also gives the test r of the paper's own
+    released model of that point (``paper_released``,
+    :data:`signet.studies.synthetic.released.PAPER_RELEASED_MODEL_R`) and whether ours is at
+    least that (``ours_ge_released``).
     """
+    from signet.studies.synthetic.released import PAPER_RELEASED_MODEL_R
+
     rows = []
     for point in sweep.sort_values(["ligands", "samples", "seed"]).itertuples(index=False):
         paper = PAPER_SWEEP_R.get(int(point.samples)) if int(point.ligands) == 5 else None
+        released = PAPER_RELEASED_MODEL_R.get((int(point.ligands), int(point.samples))) \
+            if released_models else None
         for name in ("r", "r_tf_median", "r_condition_median", "internal_state_r"):
+            ours = float(getattr(point, name))
+            bar = released if name == "r" else None
             rows.append({"part": "sweep", "samples": int(point.samples),
                          "ligands": int(point.ligands), "seed": int(point.seed), "name": name,
-                         "ours": float(getattr(point, name)),
-                         "paper": paper if name == "r" else None})
+                         "ours": ours, "paper": paper if name == "r" else None,
+                         "paper_released": bar,
+                         "ours_ge_released": None if bar is None else bool(ours >= bar)})
     for point in controls.itertuples(index=False):
         rows.append({"part": "control", "samples": int(point.samples),
                      "ligands": int(point.ligands), "seed": int(point.seed),
@@ -135,7 +149,9 @@ def summary_table(sweep: pd.DataFrame, controls: pd.DataFrame, knockout: dict,
                              "seed": None, "name": name, "ours": float(getattr(level, name)),
                              "paper": None})
     table = pd.DataFrame(rows, columns=["part", "samples", "ligands", "seed", "name", "ours",
-                                        "paper"])
+                                        "paper", "paper_released", "ours_ge_released"])
     for column in ("samples", "ligands", "seed"):
         table[column] = table[column].astype("Int64")
+    table["paper_released"] = table["paper_released"].astype("Float64")
+    table["ours_ge_released"] = table["ours_ge_released"].astype("boolean")
     return table
