@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import io
 import socket
+import struct
 import threading
 import urllib.parse
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import torch
 import yaml
 from signet.io.download import release_url
 from wfhelpers import copy_workflow, snakemake
@@ -108,16 +111,47 @@ def test_release_url_encodes_the_real_release_paths():
         "sapiens%2B%28Human%29%2B%5B9606%5D_.tab")
 
 
+def _paper_release_values(node) -> list[str]:
+    """Every ``paper-release:FILE`` value of a loaded config, FILE only."""
+    if isinstance(node, dict):
+        return [v for value in node.values() for v in _paper_release_values(value)]
+    if isinstance(node, list):
+        return [v for value in node for v in _paper_release_values(value)]
+    if isinstance(node, str) and node.startswith("paper-release:"):
+        return [node.split(":", 1)[1]]
+    return []
+
+
 def test_checked_in_manifest_pins_one_commit_and_every_file_the_configs_name():
+    """Every paper-release: value of config/paper-reference.yaml is a file of the manifest;
+    a pattern with {index} names the manifest's 15 released tables X_0.pt ... X_14.pt."""
     manifest = pd.read_csv(ROOT / "config" / "paper-release.tsv", sep="\t", dtype=str)
     assert list(manifest.columns) == ["file", "sha256", "commit", "release_path"]
     assert manifest["commit"].nunique() == 1 and len(manifest["commit"].iloc[0]) == 40
     assert manifest["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
-    named = set()
-    for line in (ROOT / "config" / "paper-reference.yaml").read_text().splitlines():
-        if "paper-release:" in line and not line.lstrip().startswith("#"):
-            named.add(line.split("paper-release:", 1)[1].strip())
-    assert named and named <= set(manifest["file"])
+    assert manifest["file"].is_unique
+    config = yaml.safe_load((ROOT / "config" / "paper-reference.yaml").read_text())
+    named = _paper_release_values(config)
+    files = set(manifest["file"])
+    assert named
+    for name in named:
+        if "{index}" in name:
+            assert {name.replace("{index}", str(i)) for i in range(15)} <= files, name
+        else:
+            assert name in files, name
+
+
+def test_manifest_checksums_are_those_of_the_released_files(paper_data):
+    """hashlib's sha256 of each file's bytes (text and binary alike) is the manifest's, and
+    the manifest names the same release path as the data folder's own table."""
+    manifest = pd.read_csv(ROOT / "config" / "paper-release.tsv", sep="\t", dtype=str)
+    release = pd.read_csv(paper_data / "RELEASE.tsv", sep="\t", dtype=str).set_index("file")
+    for row in manifest.itertuples(index=False):
+        assert hashlib.sha256((paper_data / row.file).read_bytes()).hexdigest() == row.sha256, \
+            row.file
+        assert release.loc[row.file, "release_path"] == row.release_path, row.file
+    binary = [name for name in manifest["file"] if name.endswith(".pt")]
+    assert sorted(binary) == sorted(f"synthetic/X_{i}.pt" for i in range(15))
 
 
 def test_download_at_the_pinned_commit_with_checksums(tmp_path, release):
@@ -177,3 +211,40 @@ def test_offline_without_mirror_gives_one_clear_line(tmp_path):
         urllib.parse.unquote(line)
     assert "resources/paper-release/networks/toy-" in line
     assert "'paper_release.mirror'" in line
+
+
+def _binary_tensor() -> bytes:
+    """A float64 tensor saved by torch.save whose bytes hold CR LF, NUL and 0x1a (what a
+    text-mode transfer would change)."""
+    value = struct.unpack("<d", b"\r\n\x00\x1a\r\n\xf0\x3f")[0]
+    buffer = io.BytesIO()
+    torch.save(torch.tensor([[0.0, value]], dtype=torch.float64), buffer)
+    body = buffer.getvalue()
+    assert b"\r\n\x00\x1a" in body
+    return body
+
+
+@pytest.mark.parametrize("tamper", [False, True])
+def test_binary_file_downloads_byte_for_byte(tmp_path, release, tamper):
+    """A released tensor comes down as the same bytes, checked against the sha256 of those
+    bytes (hashlib here), and loads with torch.load(weights_only=True); other bytes are
+    refused and leave no file."""
+    url, handler = release
+    body = _binary_tensor()
+    handler.routes[f"/{COMMIT}/Model/synth%20Net/X_0.pt"] = body
+    manifest = _manifest(tmp_path / "m.tsv")
+    rows = pd.read_csv(manifest, sep="\t", dtype=str)
+    extra = {"file": "synthetic/X_0.pt", "release_path": "Model/synth Net/X_0.pt",
+             "commit": COMMIT,
+             "sha256": hashlib.sha256(body + (b"x" if tamper else b"")).hexdigest()}
+    pd.concat([rows, pd.DataFrame([extra])]).to_csv(manifest, sep="\t", index=False)
+    workdir = copy_workflow(tmp_path)
+    configfile = _overlay(workdir, url, None, manifest)
+    target = "resources/paper-release/synthetic/X_0.pt"
+    result = snakemake(workdir, target, configfile, cores=1, check=not tamper)
+    if tamper:
+        assert result.returncode != 0 and not (workdir / target).exists()
+        return
+    assert (workdir / target).read_bytes() == body
+    loaded = torch.load(workdir / target, weights_only=True)
+    assert loaded.dtype == torch.float64 and loaded.shape == (1, 2)
