@@ -477,16 +477,99 @@ def synthetic_reference_member():
     suite = synthetic_references()
     member = config["synthetic"].get("reference_member") or next(iter(suite))
     if member not in suite:
-        raise ValueError(f"config error: synthetic.reference_member: {member!r} is not a member "
-                         f"of synthetic.references (known: {', '.join(suite)})")
+        config_error(f"synthetic.reference_member: {member!r} is not a member of "
+                     f"synthetic.references (known: {', '.join(suite)})")
     return member
 
 
-def get_reference_base(wildcards):
-    """The base member's parameters when the member starts from another one."""
+def get_reference_inputs(wildcards):
+    """What a member starts from: the base member's parameters (``base``), or the table a
+    released member is (``procedure: released``, ``parameters``: a path or
+    paper-release:FILE)."""
     spec = synthetic_references()[wildcards.reference]
+    if spec.get("procedure") == "released":
+        return {"released": resolve_input(spec["parameters"])}
     base = spec.get("base")
     return {"base": f"{RESULTS}/synthetic/references/{base}/parameters.tsv"} if base else {}
+
+
+# ---- the training sets: drawn by the paper's protocol, or the paper's released ones --------
+RELEASED_POINTS = {}
+
+
+def synthetic_training_data():
+    """synthetic.training_data: {source: drawn} (each point's conditions drawn by the paper's
+    protocol from the point's seed) or {source: released, conditions, ligands} (each point
+    trains on the paper's own released table of its size)."""
+    return config["synthetic"]["training_data"]
+
+
+def get_released_points_file(wildcards=None):
+    """The released sweep's table of points (synthetic.training_data.conditions)."""
+    return resolve_input(synthetic_training_data()["conditions"])
+
+
+def synthetic_trained_points():
+    """{config key: [(samples, ligands), ...]}: the points the study trains on."""
+    sweep = config["synthetic"]["sweep"]
+    points = {"synthetic.sweep": [(s, lig) for s in sweep["samples"] for lig in sweep["ligands"]]}
+    if config["synthetic"]["controls"]["names"]:
+        control = get_synthetic_control_point()
+        points["synthetic.controls"] = [(control["samples"], control["ligands"])]
+    return points
+
+
+def released_point_indices():
+    """{(samples, ligands): Index} of the released sweep. The table is read when the workflow
+    is planned if it is here (the local mirror, or an earlier download), so that snakemake -n
+    lists every job; else once checkpoint check_released_points has it. A point the study
+    trains on that the table lacks is a config error naming its key."""
+    if RELEASED_POINTS:
+        return RELEASED_POINTS
+    if LIBRARY not in sys.path:
+        sys.path.insert(0, LIBRARY)
+    from signet.errors import SignetInputError
+    from signet.studies.synthetic.released import read_sweep_points, sweep_point_index
+
+    given = get_released_points_file()
+    path = given if Path(given).is_file() else checkpoints.check_released_points.get().output[0]
+    try:
+        table = read_sweep_points(path)
+    except SignetInputError as err:
+        config_error(f"synthetic.training_data.conditions: {err}")
+    indices = {}
+    for key, points in synthetic_trained_points().items():
+        for samples, ligands in points:
+            try:
+                indices[samples, ligands] = sweep_point_index(table, samples, ligands, given)
+            except SignetInputError as err:
+                config_error(f"{key}: {err}; every trained point needs its released table "
+                             "(synthetic.training_data: released)")
+    RELEASED_POINTS.update(indices)
+    return RELEASED_POINTS
+
+
+def get_synthetic_training_set(point=None):
+    """An input function: a point's released ligand table and the table of points when the
+    training data are released (synthetic.training_data.source), nothing when they are
+    drawn. ``point``: a fixed point (the controls'), else the job's wildcards."""
+
+    def inputs(wildcards):
+        data = synthetic_training_data()
+        if data["source"] != "released":
+            return {}
+        chosen = point or {"samples": wildcards.samples, "ligands": wildcards.ligands}
+        index = released_point_indices()[int(chosen["samples"]), int(chosen["ligands"])]
+        return {"released_points": get_released_points_file(),
+                "released_ligands": resolve_input(data["ligands"].replace("{index}", str(index)))}
+
+    return inputs
+
+
+def synthetic_on_released_reference():
+    """Whether the study's reference is a released member (procedure: released): only then
+    are the paper's released models' test r a bar for ours in the summary."""
+    return synthetic_references()[synthetic_reference_member()].get("procedure") == "released"
 
 
 def get_synthetic_knockout_point():
@@ -497,8 +580,7 @@ def get_synthetic_knockout_point():
     sweep = config["synthetic"]["sweep"]
     if not (point["samples"] in sweep["samples"] and point["ligands"] in sweep["ligands"]
             and point["seed"] in sweep["seeds"]):
-        raise ValueError(f"config error: synthetic.knockout.point {point} is not a point of "
-                         f"synthetic.sweep")
+        config_error(f"synthetic.knockout.point {point} is not a point of synthetic.sweep")
     return point
 
 

@@ -6,13 +6,17 @@
 #
 # The network is config["synthetic"]["network"]: a name of networks.use (KEGGnet: rebuilt
 # from OmniPath, or the paper's file in config/paper-reference.yaml) or random (a generated
-# network, the offline default). The input
-# functions (get_synthetic_...) and the sweep's Paramspace (SYNTHETIC_SWEEP) are in common.smk.
+# network, the offline default). A point's training conditions are drawn by the paper's
+# protocol from its seed, or (synthetic.training_data.source: released) are the paper's own
+# released table of the point's size, X_<Index>.pt; the reference simulates their targets.
+# The input functions (get_synthetic_...) and the sweep's Paramspace (SYNTHETIC_SWEEP) are in
+# common.smk.
 
 
 localrules:
     make_random_network,
     select_reference_model,
+    check_released_points,
     plot_figure4,
     plot_figure5,
     summarise_synthetic,
@@ -35,7 +39,7 @@ rule make_random_network:
 rule build_reference_model:
     input:
         unpack(get_synthetic_network),
-        unpack(get_reference_base),
+        unpack(get_reference_inputs),
     output:
         parameters=results_path("synthetic/references/{reference}/parameters.tsv"),
         build_log=results_path("synthetic/references/{reference}/build-log.tsv"),
@@ -146,9 +150,23 @@ rule analyse_complexity:
         "../../scripts/analyse_complexity.py"
 
 
+checkpoint check_released_points:
+    input:
+        get_released_points_file,
+    output:
+        results_path("synthetic/released-points.tsv"),
+    log:
+        log_path("synthetic/check_released_points.log"),
+    conda:
+        "../../envs/signet.yaml"
+    script:
+        "../../scripts/check_released_points.py"
+
+
 rule simulate_sweep_data:
     input:
         unpack(get_synthetic_network),
+        unpack(get_synthetic_training_set()),
         reference=results_path("synthetic/reference/parameters.tsv"),
     output:
         ligands=f"{RESULTS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/train-ligands.tsv",
@@ -159,6 +177,7 @@ rule simulate_sweep_data:
         f"{LOGS}/synthetic/sweep/{SYNTHETIC_SWEEP.wildcard_pattern}/simulate_sweep_data.log",
     params:
         point=SYNTHETIC_SWEEP.instance,
+        training_data=config["synthetic"]["training_data"],
         recipe=config["synthetic"]["recipe"],
         validation=config["synthetic"].get("validation", {"min_conditions": 2, "seed": 5}),
         steps=config["synthetic"]["reference"]["steps"],
@@ -237,6 +256,7 @@ rule evaluate_sweep_point:
 rule simulate_control_data:
     input:
         unpack(get_synthetic_network),
+        unpack(get_synthetic_training_set(get_synthetic_control_point())),
         reference=results_path("synthetic/reference/parameters.tsv"),
     output:
         ligands=results_path("synthetic/controls/data/train-ligands.tsv"),
@@ -247,6 +267,7 @@ rule simulate_control_data:
         log_path("synthetic/controls/simulate_control_data.log"),
     params:
         point=get_synthetic_control_point(),
+        training_data=config["synthetic"]["training_data"],
         recipe=config["synthetic"]["recipe"],
         validation=config["synthetic"].get("validation", {"min_conditions": 2, "seed": 5}),
         steps=config["synthetic"]["reference"]["steps"],
@@ -365,6 +386,7 @@ rule summarise_synthetic:
     params:
         sweep=SYNTHETIC_SWEEP.dataframe.to_dict("list"),
         controls=config["synthetic"]["controls"]["names"],
+        released_models=synthetic_on_released_reference(),
     conda:
         "../../envs/signet.yaml"
     script:
