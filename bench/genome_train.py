@@ -158,7 +158,8 @@ def main(argv=None):
     if args.knockout_conditions:
         t0, c0 = time.perf_counter(), time.process_time()
         table = knockout(model, test.iloc[:args.knockout_conditions])
-        stamp(f"knock out all {network.n_nodes} nodes under {args.knockout_conditions} "
+        count = network.n_nodes - len(network.ligands)
+        stamp(f"knock out every non-ligand node ({count}) under {args.knockout_conditions} "
               f"condition(s) ({len(table)} rows)", t0, c0)
     print(f"peak RSS {peak_rss_mb():.0f} MB")
 

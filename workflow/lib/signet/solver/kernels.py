@@ -130,7 +130,7 @@ def _make_iteration(backward: bool, parallel: bool):
     the activation (or clip) and the largest change over the flat array, which vectorises.
     Fusing the activation into the row loop, as before, kept it scalar and branchy: the
     split is 1.5x faster a step at batch 5 and 2.5x at batch 20 on the KEGG network
-    (docs/performance.md). The row product is written out here rather than called: numba
+    (docs/history/performance.md). The row product is written out here rather than called: numba
     compiled an inlined row helper about 4x slower at batch 3. ``parallel`` selects
     ``prange`` over rows and over chunks of the flat array. Both flags are captured in the
     closure as plain booleans, so each build has its own disk-cache key and that key is the
@@ -235,7 +235,7 @@ def _make_fixed_batch(backward: bool, batch: int):
     sample loop has a known trip count: the compiler unrolls it and keeps the row's sums in
     registers). Same sums in the same order as :func:`_make_iteration`, so bitwise the same
     results; faster a step at batches 3-8 (KEGG and 19 000-node networks; see
-    :data:`FIXED_BATCH_MAX` and docs/performance.md). One build (and disk-cache entry) per
+    :data:`FIXED_BATCH_MAX` and docs/history/performance.md). One build (and disk-cache entry) per
     batch size in use."""
 
     def iterate(rowptr, col, weights, base, aux, param, steps, tol):
@@ -371,7 +371,7 @@ def threads_for(n_edges: int, batch: int, threads: int | None = None) -> int:
 
     Threads are opt-in: on a machine whose cores are busy with other work, a per-step
     barrier waits for a descheduled thread at every step (measured with numba's OpenMP layer
-    at load 17 on 2 cores: 2000x slower than one thread; docs/performance.md).
+    at load 17 on 2 cores: 2000x slower than one thread; docs/history/performance.md).
     """
     if threads is None or threads <= 1 or n_edges * batch < PARALLEL_MIN_WORK:
         return 1

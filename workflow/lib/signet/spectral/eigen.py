@@ -192,7 +192,7 @@ def leading_eigen_arpack(T, right0=None, left0=None) -> Eigen:
     # eigenvalues share nearly the leading modulus (complex pairs, near ties: the top of T's
     # spectrum late in macrophage training), the default space converged slowly or not at all
     # within its 10 n restarts, 1-5 CPU s a call on 1128 nodes, against 10-50 ms with 40
-    # (docs/performance.md, "Eigen tracker restarts"); the bounded first try leaves the
+    # (docs/history/performance.md, "Eigen tracker restarts"); the bounded first try leaves the
     # larger retry below for the cases it cannot settle
     def first_ncv(k):  # ARPACK needs k + 1 < ncv <= n
         return None if ARPACK_NCV is None else min(n, max(ARPACK_NCV, 2 * k + 1))
@@ -390,7 +390,7 @@ class LeadingEigenTracker:
     macrophage network). With many training conditions a condition's basis is seldom used
     (102 conditions, one spectral sample a batch: about every 100 batches), the weights move
     between two uses, and 2 extra rounds were too few: late in training most calls fell back
-    to ARPACK and the epoch slowed several-fold (docs/performance.md, "Eigen tracker
+    to ARPACK and the epoch slowed several-fold (docs/history/performance.md, "Eigen tracker
     restarts"). ``EXTRA_ROUNDS`` = 12 extra rounds still cost less than one ARPACK solve.
     """
 

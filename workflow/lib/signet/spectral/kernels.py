@@ -5,7 +5,7 @@ small dense ``eig`` instead of dozens of numpy and scipy calls.
 Blocks are (n x k) C-contiguous float64 arrays; a sparse matrix is given by its CSR arrays
 (``indptr``, ``indices``, ``data``). Everything here runs on one thread and needs no BLAS:
 on a busy 2-core machine a threaded BLAS QR of an n x 16 block cost 30-200x its one-thread
-time (docs/performance.md, "Eigen tracker").
+time (docs/history/performance.md, "Eigen tracker").
 """
 
 from __future__ import annotations
