@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 from signet.core.network import Network
-from signet.eval.crossval import check_knockouts, run_knockouts, write_table
+from signet.eval.crossval import check_knockouts, run_knockouts, write_knockout_tables
 from signet.eval.knockouts import knockout_summary
-from signet.io import atomic_write, read_conditions
+from signet.io import read_conditions
 from signet.rule_script import run
 from signet.training import Recipe
 
@@ -31,12 +31,9 @@ def main(smk):
         seed_dir = Path(path).parent
         models.append((seed_dir.parent.name, int(seed_dir.name.split("~")[1]), path))
     per_model = run_knockouts(network, recipe, ligands, folds, models, settings, nodes)
-    with atomic_write(smk.output.per_model, mode="wb") as handle:
-        per_model.to_csv(handle, sep="\t", index=False, float_format="%.17g",
-                         compression="gzip")
     summary = knockout_summary(per_model, names=network.names,
                                exclude_readout=settings["exclude_readout"])
-    write_table(summary, smk.output.knockouts)
+    write_knockout_tables(per_model, summary, smk.output.per_model, smk.output.knockouts)
     for (condition, tf), group in summary.groupby(["condition", "tf"], sort=False):
         log.info("%s, %s: top %d\n%s", condition, tf, settings["top"],
                  group.head(settings["top"]).to_string(index=False))

@@ -80,13 +80,34 @@ def test_fold_file_errors_are_one_line_with_the_line_number(tmp_path, ligands, t
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
-def test_parse_folds():
+def test_parse_folds(tmp_path):
     assert parse_folds("loo") == {"method": "loo"}
     assert parse_folds("kfold:5") == {"method": "kfold", "k": 5, "seed": 0}
     assert parse_folds("kfold:5:3") == {"method": "kfold", "k": 5, "seed": 3}
-    assert parse_folds("my/folds.tsv") == {"method": "file", "path": "my/folds.tsv"}
+    (tmp_path / "folds.tsv").write_text("A\tgroup1\n")
+    path = str(tmp_path / "folds.tsv")
+    assert parse_folds(path) == {"method": "file", "path": path}
     with pytest.raises(SignetInputError, match="kfold:K"):
         parse_folds("kfold:five")
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("lo", "did you mean loo?"), ("LOO", "did you mean loo?"),
+    ("leave-one-out", "did you mean loo?"), ("kfold5", "did you mean kfold:K"),
+    ("k-fold:5", "did you mean kfold:K"), ("my/folds.tsv", None),
+])
+def test_a_folds_value_that_is_no_form_and_no_file_is_one_line_with_a_hint(text, hint):
+    """--folds lo: not loo, not kfold:K, not an existing file; the error names the forms and
+    suggests the nearest one (a path that is simply missing gets no guess)."""
+    with pytest.raises(SignetInputError) as err:
+        parse_folds(text)
+    message = str(err.value)
+    assert f"--folds {text!r}: expected loo, kfold:K, kfold:K:SEED or a fold file" in message
+    assert "\n" not in message
+    if hint:
+        assert message.endswith(hint) or hint in message
+    else:
+        assert "did you mean" not in message
 
 
 @pytest.fixture
@@ -163,3 +184,82 @@ def test_knockout_summary_against_a_numpy_loop():
         assert group["rank"].tolist() == list(range(1, len(group) + 1))
         assert list(group["mean_abs_delta"]) == sorted(group["mean_abs_delta"], reverse=True)
     assert summary.loc[summary["node"] == "n1", "name"].unique().tolist() == ["N one"]
+
+
+def _summary_tables(cv_noise: float, scrambled_noise: float | None):
+    """Fit and CV tables of 6 conditions x 4 TFs whose predictions are the observations plus
+    seeded noise of the given sizes (None: no scrambled control)."""
+    rng = np.random.default_rng(0)
+    conditions, tfs = [f"c{i}" for i in range(6)], [f"T{j}" for j in range(4)]
+    rows = [(c, t) for c in conditions for t in tfs]
+    observed = rng.uniform(0, 1, len(rows))
+    cv = pd.DataFrame({"condition": [c for c, _ in rows], "fold": [c for c, _ in rows],
+                       "tf": [t for _, t in rows], "observed": observed,
+                       "predicted_mean": observed + rng.normal(0, cv_noise, len(rows)),
+                       "predicted_sd": 0.01, "n_models": 2,
+                       "scrambled_mean": (np.nan if scrambled_noise is None else
+                                          observed + rng.normal(0, scrambled_noise, len(rows))),
+                       "scrambled_sd": np.nan, "mean_predictor": 0.5})
+    fit = cv[["condition", "tf", "observed", "predicted_mean"]].copy()
+    return fit, cv
+
+
+@pytest.mark.parametrize("cv_noise, scrambled_noise, flag, words", [
+    (0.05, 1.0, 1, "is above the scrambled control's"),
+    (1.0, 0.05, 0, "NOT ABOVE THE CONTROL: cross-validation r"),
+    (0.05, None, None, "no scrambled control was trained"),
+])
+def test_summary_says_plainly_whether_cv_beats_the_scrambled_control(cv_noise, scrambled_noise,
+                                                                     flag, words):
+    """cv_above_scrambled against the two pooled r computed with np.corrcoef; the note says
+    it in words, and the printed summary ends with it."""
+    from signet.eval.crossval import format_summary, study_summary
+
+    fit, cv = _summary_tables(cv_noise, scrambled_noise)
+    summary = study_summary(fit, cv, n_conditions=6, n_folds=6, n_seeds=2, n_cv_models=12,
+                            n_scrambled_models=6, n_full_models=2)
+    values = summary.set_index("metric")
+    cv_r = np.corrcoef(cv["observed"], cv["predicted_mean"])[0, 1]
+    assert values.loc["cv_pooled_r", "value"] == pytest.approx(cv_r)
+    if flag is None:
+        assert np.isnan(values.loc["cv_above_scrambled", "value"])
+    else:
+        scrambled_r = np.corrcoef(cv["observed"], cv["scrambled_mean"])[0, 1]
+        assert (cv_r > scrambled_r) == bool(flag)
+        assert values.loc["cv_above_scrambled", "value"] == flag
+    assert words in values.loc["cv_above_scrambled", "note"]
+    assert format_summary(summary).splitlines()[-1] == values.loc["cv_above_scrambled", "note"]
+
+
+def test_printed_summary_gives_counts_as_whole_numbers_and_n_models_counts_every_model():
+    """n_models = full fits + fold models + scrambled models (2 + 12 + 6, by hand), printed
+    as 20, not 20.0; r to three decimals."""
+    from signet.eval.crossval import format_summary, study_models, study_summary
+
+    fit, cv = _summary_tables(0.05, 1.0)
+    summary = study_summary(fit, cv, n_conditions=6, n_folds=6, n_seeds=2, n_cv_models=12,
+                            n_scrambled_models=6, n_full_models=2)
+    lines = dict(line.split(None, 1) for line in format_summary(summary).splitlines()[:-1])
+    assert lines["n_models"] == "20" and lines["n_cv_models"] == "12"
+    assert lines["n_full_models"] == "2" and lines["n_conditions"] == "6"
+    assert lines["cv_above_scrambled"] == "1"
+    assert lines["scrambled_pooled_r"].count(".") == 1
+    assert len(lines["cv_pooled_r"].split(".")[1]) == 3
+    assert len(study_models([f"c{i}" for i in range(6)], [1, 2], scrambled=True)) == 20
+
+
+def test_a_study_folder_takes_more_seeds_but_not_other_settings(tmp_path):
+    """Seeds, the scrambled control and knock-outs may change in a study's folder (its models
+    stay valid); the folds may not: one line naming them."""
+    import yaml
+    from signet.eval.crossval import check_study_settings
+
+    path = tmp_path / "crossval.yaml"
+    before = {"folds": "loo", "seeds": [1], "scrambled": True, "knockouts": None,
+              "recipe": {"epochs": 10}}
+    path.write_text(yaml.safe_dump(before))
+    check_study_settings(path, dict(before, seeds=[1, 2, 3], scrambled=False,
+                                    knockouts={"conditions": ["A"]}))
+    with pytest.raises(SignetInputError, match=r"other settings \(folds\)") as err:
+        check_study_settings(path, dict(before, folds="kfold:3", seeds=[1, 2]))
+    assert "seeds can be added" in str(err.value)

@@ -77,8 +77,9 @@ def check_study_tables(folder: Path, ligands_path: Path, tfs_path: Path) -> pd.S
                                                       - {"D"})
     assert summary["n_conditions"] == 12 and summary["n_scored_conditions"] == 11
     assert summary["n_tfs"] == 6 and summary["n_folds"] == 2
-    assert summary["n_models"] == 4 and summary["n_scrambled_models"] == 2
+    assert summary["n_cv_models"] == 4 and summary["n_scrambled_models"] == 2
     assert summary["n_full_models"] == 2 and summary["n_seeds"] == 2
+    assert summary["n_models"] == 8  # every model trained: 2 full + 4 fold + 2 scrambled
     # ensemble mean and SD of one row from the two seeds' prediction files (numpy)
     row = cv.iloc[7]
     seeds = [read_conditions(folder / "models" / "cv" / row["fold"] / f"seed~{s}" /
@@ -144,18 +145,25 @@ def test_tiny_study_through_the_workflow(tiny_workflow):
         assert np.all(np.diff(group["mean_abs_delta"].to_numpy()) <= 0)
 
 
-def test_tiny_study_through_the_cli_and_resume(tmp_path):
+def test_tiny_study_through_the_cli_and_resume(tmp_path, capsys, monkeypatch):
     """`signet crossval` on the same study: summary values equal np.corrcoef
-    recomputations; a rerun skips finished models and a model killed after 5 epochs resumes
-    from its checkpoint to the parameters of the uninterrupted run (bitwise)."""
+    recomputations; the progress bar counts the summary's n_models; a rerun skips finished
+    models and a model killed after 5 epochs resumes from its checkpoint to the parameters
+    of the uninterrupted run (bitwise); seeds can be added (finished models kept), other
+    settings are refused; a result not above its control is said even with --quiet."""
     paths = make_tiny_study(tmp_path / "tiny")
     out = tmp_path / "cv"
     args = ["crossval", "--network", str(paths["network"]), "--annotation",
             str(paths["annotation"]), "--ligands", str(paths["ligands"]), "--tfs",
             str(paths["tfs"]), "--folds", "kfold:2", "--recipe", str(paths["recipe"]),
             "--seeds", "1,2", "--output-dir", str(out), "--quiet"]
-    assert cli_main(args) == 0
-    check_study_tables(out, paths["ligands"], paths["tfs"])
+    assert cli_main(args[:-1]) == 0
+    printed = capsys.readouterr()
+    assert "8/8" in printed.err  # the progress bar: 2 full + 4 fold + 2 scrambled models
+    assert "\nn_models " in printed.out and printed.out.count(" 8\n") >= 1
+    assert ".000000" not in printed.out
+    summary = check_study_tables(out, paths["ligands"], paths["tfs"])
+    assert summary["n_models"] == 8
 
     # kill one fold model after 5 epochs (checkpoint_every 5), keep the others
     folder = out / "models" / "cv" / "fold1" / "seed~2"
@@ -179,8 +187,31 @@ def test_tiny_study_through_the_cli_and_resume(tmp_path):
     assert all(p.stat().st_mtime_ns == t for p, t in others.items())
     check_study_tables(out, paths["ligands"], paths["tfs"])
 
-    # other settings in the same folder: one line, exit 2
-    assert cli_main(args[:-3] + ["--seeds", "1", "--output-dir", str(out)]) == 2
+    # a third seed: three new models (full, fold1, fold2), the eight finished ones kept
+    finished = {p: p.stat().st_mtime_ns for p in (out / "models").glob("*/*/*/parameters.tsv")}
+    assert cli_main([a if a != "1,2" else "1,2,3" for a in args]) == 0
+    assert all(p.stat().st_mtime_ns == t for p, t in finished.items())
+    assert len(list((out / "models").glob("*/*/*/parameters.tsv"))) == 11
+    summary = pd.read_csv(out / "summary.tsv", sep="\t", index_col="metric")["value"]
+    assert summary["n_seeds"] == 3 and summary["n_models"] == 11
+
+    # other settings in the same folder: one line, exit 2, nothing changed
+    settings = (out / "crossval.yaml").read_text()
+    capsys.readouterr()
+    assert cli_main([a if a != "kfold:2" else "kfold:3" for a in args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "other settings (folds)" in err
+    assert (out / "crossval.yaml").read_text() == settings
+
+    # not above the scrambled control: said in summary.tsv and in one line under --quiet
+    import signet.eval.crossval as crossval
+
+    monkeypatch.setattr(crossval, "control_note",
+                        lambda cv_r, scrambled_r: (0.0, "NOT ABOVE THE CONTROL: test"))
+    assert cli_main(args) == 0
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "NOT ABOVE THE CONTROL: test"
+    notes = pd.read_csv(out / "summary.tsv", sep="\t", index_col="metric")["note"]
+    assert notes["cv_above_scrambled"] == "NOT ABOVE THE CONTROL: test"
 
 
 def test_grouped_folds_from_a_file_through_the_workflow(tiny_workflow, tmp_path):

@@ -121,87 +121,104 @@ def cmd_knockout(args):
         table.to_csv(handle, sep="\t", index=False, float_format="%.17g")
 
 
-def cmd_crossval(args):
-    import torch
-    import yaml
-    from threadpoolctl import threadpool_limits
-    from tqdm.auto import tqdm
+def _id_list(text: str | None) -> list[str]:
+    """Comma-separated ids of a flag, blanks dropped."""
+    return [item.strip() for item in (text or "").split(",") if item.strip()]
 
+
+def _crossval_knockouts(args) -> dict | None:
+    """The study's knock-out settings from --knockouts and its companions (None without)."""
     from signet.errors import SignetInputError
-    from signet.eval import crossval as cv
-    from signet.io import atomic_write, read_conditions, write_conditions
-    from signet.training import Recipe
+
+    if not args.knockouts:
+        return None
+    if not args.knockout_tfs:
+        raise SignetInputError(None, "--knockouts needs --knockout-tfs: the TFs to read the "
+                                     "knock-outs out at (comma-separated TF ids)")
+    _require_at_least(args, 1, "--knockout-top")
+    nodes = "all" if args.knockout_nodes == "all" else _id_list(args.knockout_nodes)
+    return {"conditions": _id_list(args.knockouts), "tfs": _id_list(args.knockout_tfs),
+            "nodes": nodes, "strength": args.knockout_strength, "top": args.knockout_top,
+            "exclude_readout": True}
+
+
+def _seed_list(text: str) -> list[int]:
+    """--seeds: distinct whole numbers separated by commas."""
+    from signet.errors import SignetInputError
 
     try:
-        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+        seeds = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise SignetInputError(None, f"--seeds {args.seeds!r}: expected whole numbers "
-                                     "separated by commas, e.g. 1,2,3") from None
+        raise SignetInputError(None, f"--seeds {text!r}: expected whole numbers separated by "
+                                     "commas, e.g. 1,2,3") from None
     if not seeds or len(set(seeds)) != len(seeds):
-        raise SignetInputError(None, f"--seeds {args.seeds!r}: give distinct seeds")
-    fold_spec = cv.parse_folds(args.folds)
-    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs)
+        raise SignetInputError(None, f"--seeds {text!r}: give distinct seeds")
+    return seeds
+
+
+def _study_data(args, fold_spec, knockouts):
+    """``(network, ligands, tfs, folds, nodes)`` of crossval: the tables checked against the
+    network, the folds, and the nodes to knock out (None without --knockouts)."""
+    from signet.eval import crossval as cv
+    from signet.io import check_tf_values, read_conditions
+
     network = _network(args)
-    ligands, tfs, dropped = cv.prepare_study(network, read_conditions(args.ligands, "ligand"),
-                                             read_conditions(args.tfs, "TF"))
+    tfs = read_conditions(args.tfs, "TF")
+    check_tf_values(tfs, allow_out_of_range=args.allow_out_of_range)
+    ligands, tfs, dropped = cv.prepare_study(network, _ligands(args), tfs)
     if dropped:
         print(f"dropped {len(dropped)} of {len(dropped) + tfs.shape[1]} TF columns that are "
               "not TFs of the network", file=sys.stderr)
     folds = cv.make_folds(ligands, fold_spec["method"], k=fold_spec.get("k"),
                           seed=fold_spec.get("seed", 0), path=fold_spec.get("path"))
+    nodes = None if knockouts is None else cv.check_knockouts(
+        knockouts, network, ligands,
+        {"conditions": "--knockouts", "tfs": "--knockout-tfs", "nodes": "--knockout-nodes"})
+    return network, ligands, tfs, folds, nodes
+
+
+def cmd_crossval(args):
+    import torch
+    import yaml
+    from threadpoolctl import threadpool_limits
+
+    from signet.eval import crossval as cv
+    from signet.io import atomic_write, write_conditions
+    from signet.training import Recipe
+
+    seeds = _seed_list(args.seeds)
+    _require_at_least(args, 1, "--epochs", "--threads")
+    fold_spec = cv.parse_folds(args.folds)
+    knockouts = _crossval_knockouts(args)
+    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs)
     out = Path(args.output_dir)
     settings = {"network": str(args.network), "annotation": str(args.annotation),
                 "ligands": str(args.ligands), "tfs": str(args.tfs), "folds": args.folds,
                 "seeds": seeds, "scrambled": not args.no_scrambled,
-                "scrambled_seed": args.scrambled_seed, "recipe": recipe.to_dict()}
-    settings_path = out / "crossval.yaml"
-    if settings_path.exists():
-        before = yaml.safe_load(settings_path.read_text())
-        if before != settings:
-            changed = sorted(k for k in settings if before.get(k) != settings[k])
-            raise SignetInputError(settings_path, "this output directory holds a run with "
-                                   f"other settings ({', '.join(changed)}); use another "
-                                   "--output-dir to start afresh")
+                "scrambled_seed": args.scrambled_seed, "recipe": recipe.to_dict(),
+                "knockouts": knockouts}
+    cv.check_study_settings(out / "crossval.yaml", settings)
+    network, ligands, tfs, folds, nodes = _study_data(args, fold_spec, knockouts)
     out.mkdir(parents=True, exist_ok=True)
-    with atomic_write(settings_path) as handle:
+    with atomic_write(out / "crossval.yaml") as handle:
         yaml.safe_dump(settings, handle, sort_keys=False)
     write_conditions(ligands, out / "data" / "ligands.tsv")
     write_conditions(tfs, out / "data" / "tfs.tsv")
     cv.write_table(folds, out / "data" / "folds.tsv")
-
-    fold_names = list(dict.fromkeys(folds["fold"]))
-    jobs = [("full", "all", seed) for seed in seeds]
-    # cv: one model per fold and seed; the scrambled control: one per fold, first seed
-    jobs += [(control, fold, seed) for fold in fold_names
-             for control, control_seeds in (("cv", seeds), ("scrambled", seeds[:1]))
-             if control == "cv" or settings["scrambled"] for seed in control_seeds]
     torch.set_num_threads(args.threads)
-    bar = tqdm(jobs, desc="models", unit="model", disable=args.quiet)
     with threadpool_limits(args.threads):
-        for control, fold, seed in bar:
-            folder = cv.model_dir(out, control, fold, seed)
-            bar.set_postfix_str(f"{control} {fold} seed {seed}")
-            if cv.model_is_done(folder):
-                continue
-            left_out = [] if control == "full" else \
-                list(folds.loc[folds["fold"] == fold, "condition"])
-            cv.train_fold_model(
-                network, ligands, tfs, left_out, recipe, seed=seed, output_dir=folder,
-                scrambled_seed=args.scrambled_seed if control == "scrambled" else None,
-                resume=(folder / "model.pt").exists())
-    bar.close()
-
-    def paths(control, names):
-        return [cv.model_dir(out, control, fold, seed) / "predictions.tsv"
-                for fold in names for seed in (seeds[:1] if control == "scrambled" else seeds)]
-
-    summary = cv.write_study_tables(out, tfs, folds, paths("full", ["all"]),
-                                    paths("cv", fold_names),
-                                    paths("scrambled", fold_names) if settings["scrambled"]
-                                    else [], n_seeds=len(seeds))
+        summary, figures = cv.run_study(
+            out, network, ligands, tfs, folds, recipe, seeds=seeds,
+            scrambled=settings["scrambled"], scrambled_seed=args.scrambled_seed,
+            knockouts=knockouts, nodes=nodes, progress=not args.quiet)
+    verdict = summary.set_index("metric").loc["cv_above_scrambled"]
     if not args.quiet:
-        print(summary.to_string(index=False))
-    print(f"wrote {out / 'summary.tsv'} and {out / 'cv-predictions.tsv'}")
+        print(cv.format_summary(summary))
+    elif verdict["value"] == 0:
+        print(verdict["note"], file=sys.stderr)
+    tables = ["summary.tsv", "cv-predictions.tsv", "fit-predictions.tsv", "per-condition.tsv",
+              "per-tf.tsv"] + ([] if knockouts is None else ["knockouts.tsv"])
+    print(f"wrote {', '.join(tables + [p.name for p in figures])} into {out}")
 
 
 def cmd_bench(args):
@@ -265,6 +282,16 @@ DESCRIPTION = {
                 "node, tf, delta. --nodes all means every node that is not a ligand, as in "
                 "the knock-outs of a study; name a ligand's node to knock it out too. The "
                 "parameter table is checked as by simulate.",
+    "crossval": "Tell how far a model of your data can be trusted: train a full fit on every "
+                "condition, one model per fold and seed (cross-validation: each fold's "
+                "conditions are left out and predicted), and a scrambled control per fold "
+                "(trained on TF rows permuted between conditions), one after another; write "
+                "summary.tsv, the prediction tables and the figures cv-predictions.png and "
+                "per-condition-r.png, and with --knockouts the knock-out rankings with their "
+                "spread over the models. summary.tsv and the printed summary say plainly when "
+                "the cross-validation r is not above the scrambled control's. Run it again "
+                "to resume: finished models are kept, a killed one continues from its "
+                "checkpoint, and seeds can be added; other changed settings are refused.",
     "bench": "Print timing figures, writing nothing: the seconds per training epoch of a "
              "recipe on a network with random conditions (--network, --annotation), or the "
              "time of one forward and one backward steady-state solve on a random network "
@@ -283,6 +310,11 @@ EXAMPLES = {
               "--output-dir run --recipe fast --seed 1"],
     "knockout": [f"signet knockout {NETWORK_FILES} --parameters run/parameters.tsv "
                  "--ligands ligands.tsv --output knockouts.tsv --nodes all"],
+    "crossval": ["signet crossval --network examples/example-Model.tsv --annotation "
+                 "examples/example-Annotation.tsv --ligands examples/example-Ligands.tsv "
+                 "--tfs examples/example-TFs.tsv --folds kfold:4 --seeds 1,2 "
+                 "--recipe examples/example-recipe.yaml --knockouts L1+L2 "
+                 "--knockout-tfs T2,T4 --output-dir example-study"],
     "bench": ["signet bench --random-nodes 2000 --edges-per-node 10 --batch-size 5",
               f"signet bench {NETWORK_FILES} --recipe fast --epochs 3"],
 }
@@ -368,7 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="TF table: the same conditions as rows, one column per TF")
     p.add_argument("--output-dir", required=True,
                    help="folder for parameters.tsv, model.pt and training-log.tsv")
-    p.add_argument("--recipe", default="paper", help=f"{recipe_help}; default paper")
+    p.add_argument("--recipe", default="paper",
+                   help=f"{recipe_help}; default paper (the paper's synthetic-study recipe, "
+                        "10 000 epochs); crossval defaults to macrophage-fast because it "
+                        "trains one model per fold and seed")
     p.add_argument("--epochs", type=int, help="epochs to train (default: the recipe's)")
     p.add_argument("--batch-size", type=int, help="conditions per batch (default: the "
                                                    "recipe's)")
@@ -406,13 +441,9 @@ def build_parser() -> argparse.ArgumentParser:
     range_args(p, "negative ligand values")
     p.set_defaults(func=cmd_knockout)
 
-    p = sub.add_parser(
-        "crossval", help="full fit, cross-validation and scrambled control on your data",
-        description="Train a full fit and one model per fold and seed (and one scrambled "
-                    "model per fold, with the first seed), one after another, and write summary.tsv and "
-                    "cv-predictions.tsv. Rerunning with the same arguments resumes: "
-                    "finished models are skipped and a killed one continues from its "
-                    "checkpoint.")
+    p = sub.add_parser("crossval",
+                       help="full fit, cross-validation and scrambled control on your data",
+                       **_help_text("crossval"))
     network_args(p)
     p.add_argument("--ligands", required=True,
                    help="conditions x ligands table (the paper's format)")
@@ -425,22 +456,41 @@ def build_parser() -> argparse.ArgumentParser:
                         "file of condition<TAB>fold lines (grouped folds; conditions it does "
                         "not name are always trained on and never scored); default loo")
     p.add_argument("--recipe", default="macrophage-fast",
-                   help="training recipe: a preset (paper, macrophage, fast, "
-                        "macrophage-fast) or a recipe YAML file; default macrophage-fast")
+                   help=f"{recipe_help}; default macrophage-fast (the paper's macrophage "
+                        "coefficients on 2000 epochs): a study trains one model per fold and "
+                        "seed, so train's default, paper (10 000 epochs), would take hours")
     p.add_argument("--epochs", type=int, help="override the recipe's epochs")
     p.add_argument("--seeds", default="0",
                    help="comma-separated seeds, one model per fold and seed (an ensemble); "
-                        "default 0")
+                        "default 0. Seeds can be added to an existing OUTPUT_DIR: its "
+                        "finished models are kept")
     p.add_argument("--no-scrambled", action="store_true",
                    help="skip the scrambled control (TF rows permuted between conditions)")
     p.add_argument("--scrambled-seed", type=int, default=0,
                    help="seed of the derangement of the scrambled control (default 0)")
+    p.add_argument("--knockouts", metavar="CONDITIONS",
+                   help="knock out nodes under these conditions (comma-separated) with every "
+                        "fold model that trained on each, and write knockouts.tsv, "
+                        "knockouts-per-model.tsv.gz and knockouts.png")
+    p.add_argument("--knockout-tfs", metavar="TFS",
+                   help="the TFs to read the knock-outs out at (comma-separated TF ids; "
+                        "needed with --knockouts)")
+    p.add_argument("--knockout-nodes", default="all",
+                   help="all (every node that is not a ligand) or comma-separated node ids "
+                        "(default all)")
+    p.add_argument("--knockout-strength", type=float, default=-5.0,
+                   help="bias added to a knocked-out node (default -5)")
+    p.add_argument("--knockout-top", type=int, default=10,
+                   help="nodes per panel of knockouts.png (default 10)")
     p.add_argument("--output-dir", required=True,
-                   help="folder for models/, data/, summary.tsv, cv-predictions.tsv and the "
-                        "other tables")
+                   help="folder for models/, data/, summary.tsv, cv-predictions.tsv, the "
+                        "other tables and the figures")
+    range_args(p, "TF values outside 0..1 and negative ligand values")
     p.add_argument("--threads", type=int, default=1,
                    help="torch and BLAS threads (default 1)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar, no summary print")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar and no summary print (a result that does not beat "
+                        "the scrambled control is still said in one line)")
     p.set_defaults(func=cmd_crossval)
 
     p = sub.add_parser("bench", help="print timing figures", **_help_text("bench"))

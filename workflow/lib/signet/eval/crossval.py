@@ -8,8 +8,11 @@ and is never scored. :func:`train_fold_model` trains one model on the conditions
 (optionally on TF rows scrambled by a seeded derangement: the scrambled control) and
 predicts every condition. :func:`cv_table` pools each condition's predictions by the models
 that left it out, averaged over the seeds of its fold (the ensemble mean, with the spread),
-and :func:`study_summary` reduces them to the summary metrics. :func:`knockout_summary`
-reduces knock-outs by several models to a mean, a spread and a sign agreement per node.
+and :func:`study_summary` reduces them to the summary metrics, with a plain note when the
+cross-validation r is not above the scrambled control's. :func:`knockout_summary` reduces
+knock-outs by several models to a mean, a spread and a sign agreement per node.
+:func:`study_models` lists the models a study trains, :func:`check_study_settings` keeps a
+study's folder to one set of settings.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ from signet.eval.metrics import pearson
 
 __all__ = ["prepare_study", "make_folds", "kfold_folds", "read_fold_file", "parse_folds",
            "check_knockouts", "train_fold_model", "model_is_done", "ensemble", "fit_table",
-           "cv_table", "per_condition_table", "per_tf_table", "study_summary",
-           "knockout_models", "run_knockouts", "knockout_summary", "SUMMARY_METRICS", "write_table",
-           "model_dir", "read_predictions", "write_study_tables"]
+           "cv_table", "per_condition_table", "per_tf_table", "study_summary", "control_note",
+           "control_label",
+           "format_summary", "knockout_models", "run_knockouts", "knockout_summary",
+           "write_knockout_tables", "SUMMARY_METRICS", "write_table", "model_dir",
+           "study_models", "train_study_models", "check_study_settings", "read_predictions",
+           "write_study_tables", "write_study_knockouts", "run_study"]
 
 log = logging.getLogger("signet.crossval")
 
@@ -38,8 +44,11 @@ SUMMARY_METRICS = [
     "full_fit_r", "cv_pooled_r", "cv_per_condition_median_r", "cv_per_tf_median_r",
     "scrambled_pooled_r", "scrambled_per_condition_median_r", "mean_predictor_pooled_r",
     "mean_predictor_per_condition_median_r", "n_conditions", "n_scored_conditions", "n_tfs",
-    "n_folds", "n_seeds", "n_models", "n_scrambled_models", "n_full_models",
+    "n_folds", "n_seeds", "n_models", "n_full_models", "n_cv_models", "n_scrambled_models",
+    "cv_above_scrambled",
 ]
+#: metrics that count things (printed as whole numbers)
+COUNT_METRICS = {m for m in SUMMARY_METRICS if m.startswith("n_")} | {"cv_above_scrambled"}
 
 
 def write_table(table: pd.DataFrame, path, index: bool = False) -> None:
@@ -168,8 +177,9 @@ def make_folds(ligands: pd.DataFrame, method: str, *, k: int | None = None, seed
 
 
 def parse_folds(text: str) -> dict:
-    """The command line's ``--folds``: ``loo``, ``kfold:K`` or ``kfold:K:SEED``, or a fold
-    file; returns ``make_folds`` keyword arguments (``method``, ``k``, ``seed``, ``path``)."""
+    """The command line's ``--folds``: ``loo``, ``kfold:K`` or ``kfold:K:SEED``, or an
+    existing fold file; returns ``make_folds`` keyword arguments (``method``, ``k``,
+    ``seed``, ``path``). Anything else is an error that suggests the nearest form."""
     if text == "loo":
         return {"method": "loo"}
     if text.startswith("kfold:"):
@@ -182,28 +192,50 @@ def parse_folds(text: str) -> dict:
             raise SignetInputError(None, f"--folds {text!r}: expected kfold:K or "
                                          "kfold:K:SEED with whole numbers") from None
         return {"method": "kfold", "k": values[0], "seed": values[1] if len(values) > 1 else 0}
+    if not Path(text).is_file():
+        raise SignetInputError(None, f"--folds {text!r}: expected loo, kfold:K, kfold:K:SEED "
+                                     f"or a fold file, and there is no file {text!r}"
+                                     f"{_nearest_fold_form(text)}")
     return {"method": "file", "path": text}
 
 
-def check_knockouts(settings: dict, network, ligands: pd.DataFrame, key: str) -> list:
+def _nearest_fold_form(text: str) -> str:
+    """``"; did you mean loo?"`` for a near miss of a --folds form, else ``""``."""
+    import difflib
+
+    lowered = text.lower()
+    if lowered in ("loo", "loocv", "leave-one-out", "leave_one_out", "leaveoneout"):
+        return "; did you mean loo?"
+    if lowered.startswith(("kfold", "k-fold", "k_fold")):
+        return "; did you mean kfold:K, e.g. kfold:5?"
+    close = difflib.get_close_matches(lowered, ["loo", "kfold"], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean loo?" if close[0] == "loo" else "; did you mean kfold:K, e.g. kfold:5?"
+
+
+def check_knockouts(settings: dict, network, ligands: pd.DataFrame, key: str | dict) -> list:
     """The knock-out settings checked against the data; returns the nodes to knock out
     (``nodes: all`` = every node that is not a ligand). ``key`` names the config key in the
-    one-line errors."""
+    one-line errors (``KEY.conditions``, ...), or is a mapping of ``conditions``, ``tfs`` and
+    ``nodes`` to the names to use (the command line's flags)."""
+    names = key if isinstance(key, dict) else {
+        field: f"{key}.{field}" for field in ("conditions", "tfs", "nodes")}
     for condition in settings["conditions"]:
         if condition not in ligands.index:
             raise SignetInputError(ligands.attrs.get("path"),
-                                   f"{key}.conditions: {condition!r} is not a condition "
+                                   f"{names['conditions']}: {condition!r} is not a condition "
                                    f"(conditions: {', '.join(map(str, ligands.index[:10]))}"
                                    f"{', ...' if len(ligands) > 10 else ''})")
     for tf in settings["tfs"]:
         if tf not in set(network.tfs):
-            raise SignetInputError(None, f"{key}.tfs: {tf!r} is not a TF of the network")
+            raise SignetInputError(None, f"{names['tfs']}: {tf!r} is not a TF of the network")
     nodes = settings.get("nodes", "all")
     if nodes == "all":
         return [n for n in network.nodes if n not in set(network.ligands)]
     unknown = [n for n in nodes if n not in network.node_index]
     if unknown:
-        raise SignetInputError(None, f"{key}.nodes: {unknown[0]!r} is not a node of the "
+        raise SignetInputError(None, f"{names['nodes']}: {unknown[0]!r} is not a node of the "
                                      "network")
     return list(nodes)
 
@@ -351,35 +383,90 @@ def _median(values) -> float:
     return float(np.median(values)) if values.size else float("nan")
 
 
+def control_note(cv_r: float, scrambled_r: float) -> tuple[float, str]:
+    """``(cv_above_scrambled, note)``: 1 when the pooled cross-validation r is above the
+    scrambled control's, 0 when it is not (a NaN r is not above anything), NaN without a
+    scrambled control; the note says which in words."""
+    if not np.isfinite(scrambled_r):
+        return float("nan"), "no scrambled control was trained, so nothing says whether " \
+                             "these predictions beat it"
+    if np.isfinite(cv_r) and cv_r > scrambled_r:
+        return 1.0, (f"cross-validation r {cv_r:.3f} is above the scrambled control's "
+                     f"{scrambled_r:.3f}")
+    return 0.0, (f"NOT ABOVE THE CONTROL: cross-validation r {cv_r:.3f} is not above the "
+                 f"scrambled control's {scrambled_r:.3f}; these predictions show no more of "
+                 "the ligand -> TF relation than models trained on TF rows of other "
+                 "conditions")
+
+
+def control_label(summary: pd.Series) -> str:
+    """A few words for a report: whether the study's pooled cross-validation r is above its
+    scrambled control's (``summary``: the summary's values indexed by metric)."""
+    cv_r, scrambled_r = summary["cv_pooled_r"], summary["scrambled_pooled_r"]
+    above, _ = control_note(cv_r, scrambled_r)
+    if np.isnan(above):
+        return "no scrambled control"
+    if above:
+        return f"above it: r {cv_r:.2f} > {scrambled_r:.2f}"
+    return f"NOT ABOVE IT: r {cv_r:.2f} <= {scrambled_r:.2f}"
+
+
 def study_summary(fit: pd.DataFrame, cv: pd.DataFrame, *, n_conditions: int, n_folds: int,
-                  n_seeds: int, n_models: int, n_scrambled_models: int,
+                  n_seeds: int, n_cv_models: int, n_scrambled_models: int,
                   n_full_models: int) -> pd.DataFrame:
-    """``metric, value``: the :data:`SUMMARY_METRICS` from the fit and CV tables.
+    """``metric, value, note``: the :data:`SUMMARY_METRICS` from the fit and CV tables.
 
     Pooled r: over every (condition, TF) row; per-condition / per-TF: the median (NaN
     skipped) of r across the TFs of a condition / the scored conditions of a TF. Predictions
-    are ensemble means over seeds.
+    are ensemble means over seeds. ``n_models`` counts every model the study trains (full
+    fits, fold models and scrambled models); ``cv_above_scrambled`` is :func:`control_note`'s
+    flag, and its row's note says it in words.
     """
     per_condition = per_condition_table(cv)
     per_tf = per_tf_table(fit, cv)
     scrambled = cv.dropna(subset=["scrambled_mean"])
+    cv_r = pearson(cv["predicted_mean"], cv["observed"])
+    scrambled_r = (pearson(scrambled["scrambled_mean"], scrambled["observed"])
+                   if len(scrambled) else float("nan"))
+    above, note = control_note(cv_r, scrambled_r)
     values = {
         "full_fit_r": pearson(fit["predicted_mean"], fit["observed"]),
-        "cv_pooled_r": pearson(cv["predicted_mean"], cv["observed"]),
+        "cv_pooled_r": cv_r,
         "cv_per_condition_median_r": _median(per_condition["cv_r"]),
         "cv_per_tf_median_r": _median(per_tf["cv_r"]),
-        "scrambled_pooled_r": (pearson(scrambled["scrambled_mean"], scrambled["observed"])
-                               if len(scrambled) else float("nan")),
+        "scrambled_pooled_r": scrambled_r,
         "scrambled_per_condition_median_r": _median(per_condition["scrambled_r"]),
         "mean_predictor_pooled_r": pearson(cv["mean_predictor"], cv["observed"]),
         "mean_predictor_per_condition_median_r": _median(per_condition["mean_predictor_r"]),
         "n_conditions": n_conditions,
         "n_scored_conditions": cv["condition"].nunique(),
         "n_tfs": fit["tf"].nunique(),
-        "n_folds": n_folds, "n_seeds": n_seeds, "n_models": n_models,
-        "n_scrambled_models": n_scrambled_models, "n_full_models": n_full_models,
+        "n_folds": n_folds, "n_seeds": n_seeds,
+        "n_models": n_full_models + n_cv_models + n_scrambled_models,
+        "n_full_models": n_full_models, "n_cv_models": n_cv_models,
+        "n_scrambled_models": n_scrambled_models,
+        "cv_above_scrambled": above,
     }
-    return pd.DataFrame({"metric": list(values), "value": list(values.values())})
+    notes = {"cv_above_scrambled": note}
+    return pd.DataFrame({"metric": list(values), "value": list(values.values()),
+                         "note": [notes.get(m, "") for m in values]})
+
+
+def format_summary(summary: pd.DataFrame) -> str:
+    """The summary as aligned ``metric  value`` lines for a terminal: counts as whole
+    numbers, r to three decimals, and the note on the control below."""
+    width = max(map(len, summary["metric"]))
+    lines = []
+    for metric, value in zip(summary["metric"], summary["value"]):
+        if not np.isfinite(value):
+            text = "n/a"
+        elif metric in COUNT_METRICS:
+            text = str(int(value))
+        else:
+            text = f"{value:.3f}"
+        lines.append(f"{metric:<{width}}  {text}")
+    notes = [n for n in summary.get("note", []) if isinstance(n, str) and n]
+    return "\n".join(lines + notes)
 
 
 # ---- knock-outs ----------------------------------------------------------------------------
@@ -455,11 +542,87 @@ def knockout_summary(per_model: pd.DataFrame, names: dict | None = None,
     return summary.reset_index(drop=True)
 
 
+def write_knockout_tables(per_model: pd.DataFrame, summary: pd.DataFrame, per_model_path,
+                          summary_path) -> None:
+    """Write the per-model changes (gzip-compressed TSV, every digit) and the ranked
+    summary (:func:`knockout_summary`)."""
+    from signet.io import atomic_write
+
+    with atomic_write(per_model_path, mode="wb") as handle:
+        per_model.to_csv(handle, sep="\t", index=False, float_format="%.17g",
+                         compression="gzip")
+    write_table(summary, summary_path)
+
+
 # ---- a study's directory -------------------------------------------------------------------
 def model_dir(root, control: str, fold: str, seed: int) -> Path:
     """Where a model of a study lives: ``root/models/{control}/{fold}/seed~{seed}`` with
     ``control`` one of ``full`` (fold ``all``), ``cv`` and ``scrambled``."""
     return Path(root) / "models" / control / str(fold) / f"seed~{seed}"
+
+
+def study_models(folds, seeds, scrambled: bool) -> list[tuple[str, str, int]]:
+    """``(control, fold, seed)`` of every model a study trains, in training order: the full
+    fit once per seed (fold ``all``), then per fold one model per seed and, with
+    ``scrambled``, the scrambled control with the first seed."""
+    models = [("full", "all", seed) for seed in seeds]
+    for fold in folds:
+        models += [("cv", fold, seed) for seed in seeds]
+        if scrambled:
+            models.append(("scrambled", fold, seeds[0]))
+    return models
+
+
+def train_study_models(output_dir, network, ligands: pd.DataFrame, tfs: pd.DataFrame,
+                       folds: pd.DataFrame, recipe, models, *, scrambled_seed: int,
+                       progress: bool = True) -> None:
+    """Train the ``(control, fold, seed)`` models of :func:`study_models` one after another
+    under ``output_dir/models``; a model already finished is kept, one killed part-way
+    continues from its checkpoint. The progress bar counts ``models``."""
+    from tqdm.auto import tqdm
+
+    bar = tqdm(models, desc="models", unit="model", disable=not progress)
+    for control, fold, seed in bar:
+        folder = model_dir(output_dir, control, fold, seed)
+        bar.set_postfix_str(f"{control} {fold} seed {seed}")
+        if model_is_done(folder):
+            continue
+        left_out = [] if control == "full" else \
+            list(folds.loc[folds["fold"] == fold, "condition"])
+        train_fold_model(network, ligands, tfs, left_out, recipe, seed=seed,
+                         output_dir=folder,
+                         scrambled_seed=scrambled_seed if control == "scrambled" else None,
+                         resume=(folder / "model.pt").exists())
+    bar.close()
+
+
+#: settings of a study's folder that may change between runs: seeds and the scrambled control
+#: add or drop models (each model is kept under its own control, fold and seed); knock-outs
+#: and figures are redone from the models
+RESUMABLE_SETTINGS = ("seeds", "scrambled", "knockouts")
+
+
+def check_study_settings(path, settings: dict) -> None:
+    """Refuse to reuse a study's folder whose models were trained with other settings.
+
+    ``path`` is the folder's settings file (``crossval.yaml``). Seeds may be added (or
+    dropped), the scrambled control switched on or off and the knock-outs changed: the
+    finished models stay valid. Anything else (data, folds, recipe, the derangement's
+    seed) is one error naming what changed.
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        return
+    before = yaml.safe_load(path.read_text()) or {}
+    changed = sorted(k for k in set(before) | set(settings)
+                     if k not in RESUMABLE_SETTINGS and before.get(k) != settings.get(k))
+    if changed:
+        raise SignetInputError(path, "this output directory holds a study trained with other "
+                               f"settings ({', '.join(changed)}); use another --output-dir to "
+                               "start afresh (seeds can be added to it, and the scrambled "
+                               "control and knock-outs changed)")
 
 
 def read_predictions(paths) -> dict:
@@ -485,7 +648,7 @@ def write_study_tables(output_dir, observed: pd.DataFrame, folds: pd.DataFrame, 
     cv_long = cv_table(observed, folds, cv, scrambled)
     summary = study_summary(
         fit, cv_long, n_conditions=len(observed), n_folds=folds["fold"].nunique(),
-        n_seeds=n_seeds, n_models=sum(map(len, cv.values())),
+        n_seeds=n_seeds, n_cv_models=sum(map(len, cv.values())),
         n_scrambled_models=sum(map(len, scrambled.values())),
         n_full_models=sum(map(len, full.values())))
     write_table(fit, output_dir / "fit-predictions.tsv")
@@ -494,3 +657,59 @@ def write_study_tables(output_dir, observed: pd.DataFrame, folds: pd.DataFrame, 
     write_table(per_tf_table(fit, cv_long), output_dir / "per-tf.tsv")
     write_table(summary, output_dir / "summary.tsv")
     return summary
+
+
+def write_study_knockouts(output_dir, network, recipe, ligands: pd.DataFrame,
+                          folds: pd.DataFrame, models, settings: dict, nodes: list) -> None:
+    """Knock out ``nodes`` with every fold model of ``models`` that trained on each knock-out
+    condition and write ``knockouts.tsv`` and ``knockouts-per-model.tsv.gz``."""
+    from signet.eval.knockouts import knockout_summary
+
+    output_dir = Path(output_dir)
+    trained = [(fold, seed, model_dir(output_dir, control, fold, seed) / "parameters.tsv")
+               for control, fold, seed in models if control == "cv"]
+    per_model = run_knockouts(network, recipe, ligands, folds, trained, settings, nodes)
+    summary = knockout_summary(per_model, names=network.names,
+                               exclude_readout=settings["exclude_readout"])
+    write_knockout_tables(per_model, summary, output_dir / "knockouts-per-model.tsv.gz",
+                          output_dir / "knockouts.tsv")
+
+
+KNOCKOUT_FILES = ("knockouts.tsv", "knockouts-per-model.tsv.gz", "knockouts.png")
+
+
+def run_study(output_dir, network, ligands: pd.DataFrame, tfs: pd.DataFrame,
+              folds: pd.DataFrame, recipe, *, seeds, scrambled: bool, scrambled_seed: int,
+              knockouts: dict | None = None, nodes=None, progress: bool = True):
+    """A whole study in one folder, one model after another (``signet crossval``).
+
+    Trains the models of :func:`study_models` that ``output_dir`` does not hold yet
+    (:func:`train_study_models`), runs the knock-outs when ``knockouts`` (settings as in a
+    study's config, ``nodes`` from :func:`check_knockouts`) is given and removes an earlier
+    run's otherwise, and writes the tables (:func:`write_study_tables`) and the figures the
+    workflow draws. Returns ``(summary, paths of the figures)``.
+    """
+    from signet.eval.study_figures import write_study_figures
+
+    output_dir = Path(output_dir)
+    models = study_models(list(dict.fromkeys(folds["fold"])), seeds, scrambled)
+    train_study_models(output_dir, network, ligands, tfs, folds, recipe, models,
+                       scrambled_seed=scrambled_seed, progress=progress)
+    if knockouts is not None:
+        write_study_knockouts(output_dir, network, recipe, ligands, folds, models, knockouts,
+                              nodes)
+    for path in (output_dir / name for name in KNOCKOUT_FILES):
+        if knockouts is None and path.exists():
+            path.unlink()
+            log.warning("removed %s: an earlier run's knock-outs (this run has none)", path)
+
+    def predictions(control):
+        return [model_dir(output_dir, c, fold, seed) / "predictions.tsv"
+                for c, fold, seed in models if c == control]
+
+    summary = write_study_tables(output_dir, tfs, folds, predictions("full"),
+                                 predictions("cv"), predictions("scrambled"),
+                                 n_seeds=len(seeds))
+    figures = write_study_figures(output_dir,
+                                  top=None if knockouts is None else knockouts["top"])
+    return summary, figures
