@@ -5,9 +5,7 @@ cross-validation fold model (cv: trained without the fold's conditions) or its s
 import logging
 from pathlib import Path
 
-import pandas as pd
 from signet.core.network import Network
-from signet.errors import SignetInputError
 from signet.eval.crossval import prepare_study, train_fold_model
 from signet.io import read_conditions
 from signet.rule_script import run
@@ -22,13 +20,9 @@ def main(smk):
     network = Network.from_files(smk.input.network, smk.input.annotation)
     ligands, tfs, _ = prepare_study(network, read_conditions(smk.input.ligands, "ligand"),
                                     read_conditions(smk.input.tfs, "TF"))
-    folds = pd.read_csv(smk.input.folds, sep="\t", dtype=str)
     control, fold = smk.wildcards.study_control, smk.wildcards.study_fold
-    left_out = [] if control == "full" else list(folds.loc[folds["fold"] == fold, "condition"])
-    if control != "full" and not left_out:
-        raise SignetInputError(smk.input.folds, f"fold {fold!r} is not a fold of the study")
     log.info("%s model, fold %s, recipe %s", control, fold, recipe.to_dict())
-    train_fold_model(network, ligands, tfs, left_out, recipe,
+    train_fold_model(network, ligands, tfs, smk.params.left_out, recipe,
                      seed=int(smk.wildcards.study_seed),
                      output_dir=Path(smk.output.parameters).parent,
                      scrambled_seed=smk.params.scrambled_seed)

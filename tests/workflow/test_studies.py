@@ -5,6 +5,7 @@ numpy from the written prediction tables; resuming; bad study configs."""
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 from pathlib import Path
 
@@ -144,6 +145,27 @@ def test_tiny_study_through_the_workflow(tiny_workflow):
         assert group["rank"].tolist() == list(range(1, len(group) + 1))
         assert np.all(np.diff(group["mean_abs_delta"].to_numpy()) <= 0)
 
+    # a third seed plans its three models only (full, fold1, fold2): the eight finished ones
+    # are kept; other knock-out settings retrain nothing
+    (main / "more-seeds.yaml").write_text(yaml.safe_dump(tiny_config(seeds=[1, 2, 3])))
+    plan = snakemake(main, "--configfile=more-seeds.yaml", "-n", TARGETS[0]).stdout
+    assert planned_jobs(plan)["train_study_model"] == 3
+    seeds = re.findall(r"wildcards: study=tiny, study_control=\w+, study_fold=\w+, "
+                       r"study_seed=(\d+)", plan)
+    assert seeds == ["3"] * 3
+    changed = tiny_config()
+    changed["studies"]["tiny"]["knockouts"]["top"] = 3
+    (main / "top3.yaml").write_text(yaml.safe_dump(changed))
+    plan = snakemake(main, "--configfile=top3.yaml", "-n", "results/studies/tiny/all.done")
+    assert "train_study_model" not in planned_jobs(plan.stdout)
+
+
+def planned_jobs(stdout: str) -> dict:
+    """``{rule: count}`` of snakemake -n's job table."""
+    table = stdout.split("Job stats:")[1].split("total")[0]
+    return {parts[0]: int(parts[1]) for parts in map(str.split, table.splitlines()[3:])
+            if len(parts) == 2}
+
 
 def test_tiny_study_through_the_cli_and_resume(tmp_path, capsys, monkeypatch):
     """`signet crossval` on the same study: summary values equal np.corrcoef
@@ -277,3 +299,51 @@ def test_unknown_recipe_condition_or_tf_is_one_line_naming_the_key(tiny_workflow
     assert len(errors) == 1 and message in errors[0]
     assert not (main / "results" / "studies" / "tiny" / "models").exists()
     shutil.rmtree(main / "results", ignore_errors=True)
+
+
+def test_a_study_without_knockouts_plans_and_runs_every_other_output(tiny_workflow):
+    """No knockouts: in the config: all.done plans the summary, tables and the two CV
+    figures and no knock-out job; asking for knockouts.png is one line naming the key."""
+    main = tiny_workflow
+    config = tiny_config()
+    del config["studies"]["tiny"]["knockouts"]
+    (main / "tiny.yaml").write_text(yaml.safe_dump(config))
+    plan = snakemake(main, "--configfile=tiny.yaml", "-n", "results/studies/tiny/all.done")
+    jobs = planned_jobs(plan.stdout)
+    assert jobs["train_study_model"] == 8 and jobs["plot_study_predictions"] == 1
+    assert "knockout_study" not in jobs and "plot_study_knockouts" not in jobs
+    assert "study tiny: 8 models (2 full fits, 2 folds x (2 seeds + 1 scrambled))" \
+        in plan.stderr
+    result = snakemake(main, "--configfile=tiny.yaml", "-n", TARGETS[0], TARGETS[3],
+                       check=False)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("config error")]
+    assert len(lines) == 1 and "tiny.yaml: studies.tiny.knockouts is not set" in lines[0]
+    assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
+
+
+def test_snakemake_from_another_folder_names_the_config_file(tiny_workflow, tmp_path):
+    """--directory elsewhere (no config/config.yaml there): a bad study config is one line
+    naming that file and the key; a good one plans with the workflow's defaults."""
+    main = tiny_workflow
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    study = tiny_config()["studies"]["tiny"]
+    for key in ("ligands", "tfs", "recipe"):
+        study[key] = str(main / study[key])
+    study["network"] = {k: str(main / v) for k, v in study["network"].items()}
+    bad = elsewhere / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"studies": {"tiny": dict(study, folds={"method": "kfold"})}}))
+    result = snakemake(main, "--directory", elsewhere, f"--configfile={bad}", "-n",
+                       "results/studies/tiny/summary.tsv", check=False)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("config error")]
+    assert len(lines) == 1, result.stderr[-2000:]
+    # the file as the working directory sees it
+    assert lines[0].startswith("config error: bad.yaml: studies.tiny.folds: 'k' is a required")
+    good = elsewhere / "good.yaml"
+    good.write_text(yaml.safe_dump({"studies": {"tiny": study}}))
+    plan = snakemake(main, "--directory", elsewhere, f"--configfile={good}", "-n",
+                     "results/studies/tiny/all.done")
+    assert planned_jobs(plan.stdout)["train_study_model"] == 8
+    assert f"the defaults come from {main / 'config' / 'config.yaml'}" in plan.stderr

@@ -11,23 +11,91 @@ from snakemake.utils import validate
 
 
 # ---- config --------------------------------------------------------------------------------
+# The default configuration: config/config.yaml of the working directory (the Snakefile's
+# configfile:), or, when the working directory has none and --configfile names the user's
+# own files, the workflow's own copy beside the Snakefile.
+DEFAULT_CONFIG = "config/config.yaml"
+
+
+def config_files():
+    """The config files read, highest precedence first (the command line's, then the
+    default); relative to the working directory when they lie in it."""
+
+    def shown(path):
+        path = Path(path).absolute()
+        return str(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
+
+    given = [shown(path) for path in workflow.overwrite_configfiles or []][::-1]
+    return given + [shown(path) for path in workflow.configfiles if shown(path) not in given]
+
+
+def load_default_config(config):
+    """Under --configfile, from a working directory with no config/config.yaml (snakemake
+    --directory, or -s path/to/Snakefile from elsewhere): take the defaults from the
+    workflow's own config/config.yaml, under the command line's values; one line says so."""
+    from snakemake.common.configfile import load_configfile
+    from snakemake.utils import update_config
+
+    own = Path(workflow.basedir) / DEFAULT_CONFIG
+    if Path(DEFAULT_CONFIG).exists() or not workflow.overwrite_configfiles or not own.exists():
+        return
+    defaults = load_configfile(str(own))
+    update_config(defaults, dict(config))
+    config.clear()
+    config.update(defaults)
+    workflow.configfiles.append(str(own))
+    print(f"config: no {DEFAULT_CONFIG} in the working directory {os.getcwd()}; the defaults "
+          f"come from {own}, under {', '.join(config_files()[:-1])}", file=sys.stderr)
+
+
+def config_source(parts):
+    """The config file that sets the key ``parts`` (a list of names), highest precedence
+    first; for a key no file sets, the file that sets its nearest parent; None when
+    nothing matches."""
+    import yaml
+
+    best, depth = None, -1
+    for name in config_files():
+        try:
+            node = yaml.safe_load(Path(name).read_text()) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        found = 0
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                break
+            node, found = node[part], found + 1
+        if found > depth:
+            best, depth = name, found
+    return best
+
+
 def config_error_message(error):
-    """One line naming the config key and what is wrong with it."""
+    """One line naming the config file, the key and what is wrong with it."""
     problem = next((a for a in error.args if isinstance(a, jsonschema.ValidationError)), None)
     if problem is None:
         problem = error.__context__
     if not isinstance(problem, jsonschema.ValidationError):
         return " ".join(str(error).split())
-    where = ".".join(str(part) for part in problem.absolute_path) or "(top level)"
+    parts = [str(part) for part in problem.absolute_path]
+    where = ".".join(parts) or "(top level)"
     message = " ".join(problem.message.split())
     if len(message) > 200:
         message = f"{message[:200]}..."
-    return f"{where}: {message}"
+    source = config_source(parts)
+    files = ", ".join(config_files()) or "no config file"
+    if not parts and problem.validator == "required":
+        return (f"{where}: {message} (read from {files}; a config given with --configfile "
+                f"is laid over {DEFAULT_CONFIG}, which holds every required key)")
+    return f"{source or files}: {where}: {message}"
 
 
-def config_error(message):
-    """Stop with one line on stderr: what the user sees for a bad config."""
-    print(f"config error: {message}", file=sys.stderr)
+def config_error(message, key=None):
+    """Stop with one line on stderr: what the user sees for a bad config. ``key`` (dotted)
+    names the config key the message is about: the file that sets it starts the line."""
+    source = config_source(key.split(".")) if key else None
+    where = f"{source}: " if source else ""
+    print(f"config error: {where}{message}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -39,6 +107,7 @@ def validate_config(config):
         config_error(config_error_message(error))
 
 
+load_default_config(config)
 validate_config(config)
 
 
@@ -304,15 +373,12 @@ def check_studies(studies):
         if "use" in network and network["use"] not in config["networks"]["use"]:
             config_error(
                 f"studies.{name}.network.use: {network['use']!r} is not a network of "
-                f"networks.use (known: {', '.join(config['networks']['use'])})"
+                f"networks.use (known: {', '.join(config['networks']['use'])})",
+                key=f"studies.{name}.network.use",
             )
 
 
 check_studies(config["studies"])
-
-
-def get_study(wildcards):
-    return config["studies"][wildcards.study]
 
 
 def get_study_network_inputs(wildcards):
@@ -339,22 +405,112 @@ def get_study_recipe_file(wildcards):
     return [recipe] if recipe.endswith((".yaml", ".yml")) else []
 
 
-def get_study_folds(study):
-    """The fold names of a study, from checkpoint prepare_study."""
+def study_folds_at_planning(study):
+    """Whether a study's folds are computed when the workflow is planned: its ligand table
+    (and fold file) are the user's own files, present now. Tables under results_root are
+    made by the workflow: their folds come from checkpoint prepare_study once they exist."""
+    settings = config["studies"][study]
+    paths = [settings["ligands"]]
+    if settings["folds"]["method"] == "file":
+        paths.append(settings["folds"]["path"])
+    return all(Path(p).is_file() and not str(p).startswith(f"{RESULTS}/") for p in paths)
+
+
+STUDY_FOLDS = {}
+
+
+def get_study_fold_table(study):
+    """``condition, fold`` of a study: from its own tables when they are given (so that
+    snakemake -n lists every training job), else from checkpoint prepare_study. A table that
+    cannot be read or folded is one config error line."""
     import pandas as pd
 
-    path = checkpoints.prepare_study.get(study=study).output.folds
-    return list(dict.fromkeys(pd.read_csv(path, sep="\t", dtype=str)["fold"]))
+    if study in STUDY_FOLDS:
+        return STUDY_FOLDS[study]
+    if not study_folds_at_planning(study):
+        path = checkpoints.prepare_study.get(study=study).output.folds
+        return pd.read_csv(path, sep="\t", dtype=str)
+    if LIBRARY not in sys.path:
+        sys.path.insert(0, LIBRARY)
+    from signet.errors import SignetInputError
+    from signet.eval.crossval import make_folds
+    from signet.io import read_conditions
+
+    settings = config["studies"][study]
+    folds = settings["folds"]
+    try:
+        STUDY_FOLDS[study] = make_folds(read_conditions(settings["ligands"], "ligand"),
+                                        folds["method"], k=folds.get("k"),
+                                        seed=folds.get("seed", 0), path=folds.get("path"))
+    except SignetInputError as err:
+        config_error(f"studies.{study}.folds: {err if err.path else err.message}",
+                     key=f"studies.{study}.folds")
+    return STUDY_FOLDS[study]
+
+
+def get_study_folds(study):
+    """The fold names of a study (get_study_fold_table)."""
+    return list(dict.fromkeys(get_study_fold_table(study)["fold"]))
+
+
+def get_study_left_out(wildcards):
+    """The conditions a model's fold leaves out (none for the full fit): a parameter of the
+    training job, so that a model is retrained when its fold changes, and only then."""
+    if wildcards.study_control == "full":
+        return []
+    folds = get_study_fold_table(wildcards.study)
+    left_out = list(folds.loc[folds["fold"] == wildcards.study_fold, "condition"])
+    if not left_out:
+        raise WorkflowError(f"studies.{wildcards.study}: {wildcards.study_fold!r} is not a "
+                            f"fold of the study (folds: {', '.join(get_study_folds(wildcards.study))})")
+    return left_out
+
+
+def get_study_checks(wildcards):
+    """What checkpoint prepare_study checks (folds, recipe, knock-outs): its parameters, so
+    that adding seeds or changing threads does not remake the data and the models."""
+    settings = config["studies"][wildcards.study]
+    return {key: settings.get(key) for key in ("folds", "recipe", "knockouts")}
+
+
+STUDY_COST_SAID = set()
+
+
+def say_study_cost(study, folds=None):
+    """One line, once per study, with the number of models the run trains."""
+    if study in STUDY_COST_SAID:
+        return
+    STUDY_COST_SAID.add(study)
+    settings = config["studies"][study]
+    seeds, scrambled = len(settings["seeds"]), bool(settings["scrambled"])
+    full = f"{seeds} full fit{'s' if seeds > 1 else ''}"
+    per_fold = f"{seeds} seed{'s' if seeds > 1 else ''}{' + 1 scrambled' if scrambled else ''}"
+    if folds is None:
+        print(f"study {study}: {full} and {seeds + scrambled} models per fold ({per_fold}); "
+              f"the folds are known once {settings['ligands']} is made (checkpoint "
+              "prepare_study)", file=sys.stderr)
+        return
+    total = seeds + len(folds) * (seeds + scrambled)
+    print(f"study {study}: {total} models ({full}, {len(folds)} folds x ({per_fold}))",
+          file=sys.stderr)
 
 
 def get_study_model_files(study, control, name="predictions.tsv"):
     """``name`` of every model of ``control`` (full: one per seed; cv: one per fold x seed;
     scrambled: one per fold, with the first seed, or none when the study has no scrambled
     control)."""
+    from snakemake.exceptions import IncompleteCheckpointException
+
     settings = config["studies"][study]
+    try:
+        folds = get_study_folds(study)
+    except IncompleteCheckpointException:
+        say_study_cost(study)
+        raise
+    say_study_cost(study, folds)
     if control == "scrambled" and not settings["scrambled"]:
         return []
-    folds = ["all"] if control == "full" else get_study_folds(study)
+    folds = ["all"] if control == "full" else folds
     seeds = settings["seeds"][:1] if control == "scrambled" else settings["seeds"]
     return expand(
         study_path(study, "models", control, "{fold}", "seed~{seed}", name),
@@ -363,22 +519,58 @@ def get_study_model_files(study, control, name="predictions.tsv"):
     )
 
 
+def study_report_labels(result):
+    """Report labels of a study's table or figure: what it is, and whether the study's
+    cross-validation r is above its scrambled control's (read from the summary when the
+    report is made)."""
+
+    def labels(wildcards):
+        import pandas as pd
+
+        if LIBRARY not in sys.path:
+            sys.path.insert(0, LIBRARY)
+        from signet.eval.crossval import control_label
+
+        summary = pd.read_csv(study_path(wildcards.study, "summary.tsv"), sep="\t",
+                              index_col="metric")["value"]
+        return {"result": result, "CV r against the scrambled control": control_label(summary)}
+
+    return labels
+
+
+def get_study_knockouts(wildcards):
+    """A study's knock-out settings; asking for the knock-outs of a study without them is
+    one config error line."""
+    settings = config["studies"][wildcards.study].get("knockouts")
+    if not settings:
+        config_error(f"studies.{wildcards.study}.knockouts is not set, so the study has no "
+                     "knockouts.tsv or knockouts.png: add knockouts: {conditions: [...], "
+                     "tfs: [...]} to the study (config/README.md), or ask for "
+                     f"{study_path(wildcards.study, 'all.done')}", key=f"studies.{wildcards.study}")
+    return settings
+
+
 def get_study_knockout_models(wildcards):
+    get_study_knockouts(wildcards)
     return get_study_model_files(wildcards.study, "cv", "parameters.tsv")
 
 
-def get_studies_outputs():
-    """Final outputs of every study in config (for rule all)."""
-    outputs = []
-    for name, study in config["studies"].items():
-        outputs += [
-            study_path(name, "summary.tsv"),
-            study_path(name, "cv-predictions.png"),
-            study_path(name, "per-condition-r.png"),
-        ]
-        if study.get("knockouts"):
-            outputs += [study_path(name, "knockouts.tsv"), study_path(name, "knockouts.png")]
+def get_study_outputs(wildcards):
+    """Everything of one study: the summary and the tables, the figures, and the knock-outs
+    when the study has them."""
+    study = wildcards.study
+    outputs = [study_path(study, name) for name in (
+        "summary.tsv", "cv-predictions.tsv", "fit-predictions.tsv", "per-condition.tsv",
+        "per-tf.tsv", "cv-predictions.png", "per-condition-r.png")]
+    if config["studies"][study].get("knockouts"):
+        outputs += [study_path(study, name) for name in (
+            "knockouts.tsv", "knockouts-per-model.tsv.gz", "knockouts.png")]
     return outputs
+
+
+def get_studies_outputs():
+    """Every study of config, each by its all.done target (for rule all)."""
+    return [study_path(name, "all.done") for name in config["studies"]]
 
 
 def get_study_network(choice, allow_random=False):

@@ -2,12 +2,16 @@
 # study a full fit, cross-validation (one job per fold x seed), the scrambled control (one job
 # per fold, with the first seed, TF rows permuted by a seeded derangement), knock-outs with every fold model
 # that trained on the knock-out condition, a summary, tables and figures under
-# results/studies/<name>/ (study_path in common.smk). The macrophage study of Fig. 6 is the
-# entry `studies: macrophage:`.
+# results/studies/<name>/ (study_path in common.smk); results/studies/<name>/all.done builds
+# all of it. The macrophage study of Fig. 6 is the entry `studies: macrophage:`.
 #
-# The folds depend on the data (loo and kfold use the conditions that can be left out), so
-# checkpoint prepare_study checks the tables against the network and writes them with the
-# folds; get_study_model_files expands the fold jobs from its output.
+# The folds depend on the data (loo and kfold use the conditions that can be left out).
+# Checkpoint prepare_study checks the tables against the network and writes them with the
+# folds before any training. When the tables are the user's own files the folds are also
+# computed at planning (get_study_fold_table), so `snakemake -n` lists every training job;
+# tables the workflow makes (the macrophage study) have their fold jobs expanded from the
+# checkpoint's output. A training job takes the fold's conditions as a parameter and the
+# folds file as ancient input: adding seeds or changing knock-outs keeps finished models.
 
 
 localrules:
@@ -15,6 +19,7 @@ localrules:
     evaluate_study,
     plot_study_predictions,
     plot_study_knockouts,
+    build_study,
 
 
 wildcard_constraints:
@@ -35,7 +40,7 @@ checkpoint prepare_study:
     log:
         log_path("studies/{study}/prepare_study.log"),
     params:
-        settings=get_study,
+        settings=get_study_checks,
         key=lambda wildcards: f"studies.{wildcards.study}",
     conda:
         "../../envs/signet.yaml"
@@ -50,7 +55,7 @@ rule train_study_model:
         # to a double one ulp away), checked again by the script as prepare_study did
         ligands=lambda wildcards: config["studies"][wildcards.study]["ligands"],
         tfs=lambda wildcards: config["studies"][wildcards.study]["tfs"],
-        folds=study_path("{study}", "data", "folds.tsv"),
+        folds=ancient(study_path("{study}", "data", "folds.tsv")),
         recipe=get_study_recipe_file,
     output:
         parameters=study_path(
@@ -74,6 +79,7 @@ rule train_study_model:
     benchmark:
         benchmark_path("studies/{study}/train_study_model/{study_control}/{study_fold}/seed~{study_seed}.tsv")
     params:
+        left_out=get_study_left_out,
         recipe=lambda wildcards: config["studies"][wildcards.study]["recipe"],
         epochs=lambda wildcards: config["studies"][wildcards.study].get("epochs"),
         scrambled_seed=lambda wildcards: (
@@ -104,6 +110,7 @@ rule evaluate_study:
             caption="../report/study-summary.rst",
             category="Studies",
             subcategory="{study}",
+            labels=study_report_labels("summary"),
         ),
         cv_predictions=study_path("{study}", "cv-predictions.tsv"),
         fit_predictions=study_path("{study}", "fit-predictions.tsv"),
@@ -134,7 +141,7 @@ rule knockout_study:
     benchmark:
         benchmark_path("studies/{study}/knockout_study.tsv")
     params:
-        settings=lambda wildcards: config["studies"][wildcards.study]["knockouts"],
+        settings=get_study_knockouts,
         recipe=lambda wildcards: config["studies"][wildcards.study]["recipe"],
         key=lambda wildcards: f"studies.{wildcards.study}.knockouts",
     threads: 1
@@ -158,12 +165,14 @@ rule plot_study_predictions:
             caption="../report/study-cv-predictions.rst",
             category="Studies",
             subcategory="{study}",
+            labels=study_report_labels("predictions per left-out condition"),
         ),
         per_condition=report(
             study_path("{study}", "per-condition-r.png"),
             caption="../report/study-per-condition-r.rst",
             category="Studies",
             subcategory="{study}",
+            labels=study_report_labels("r per left-out condition"),
         ),
     log:
         log_path("studies/{study}/plot_study_predictions.log"),
@@ -182,13 +191,20 @@ rule plot_study_knockouts:
             caption="../report/study-knockouts.rst",
             category="Studies",
             subcategory="{study}",
+            labels=study_report_labels("knock-outs"),
         ),
     log:
         log_path("studies/{study}/plot_study_knockouts.log"),
     params:
-        top=lambda wildcards: config["studies"][wildcards.study]["knockouts"]["top"],
-        agreement=0.9,
+        top=lambda wildcards: get_study_knockouts(wildcards)["top"],
     conda:
         "../../envs/signet.yaml"
     script:
         "../../scripts/plot_study_knockouts.py"
+
+
+rule build_study:
+    input:
+        get_study_outputs,
+    output:
+        touch(study_path("{study}", "all.done")),
