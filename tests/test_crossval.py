@@ -263,3 +263,16 @@ def test_a_study_folder_takes_more_seeds_but_not_other_settings(tmp_path):
     with pytest.raises(SignetInputError, match=r"other settings \(folds\)") as err:
         check_study_settings(path, dict(before, folds="kfold:3", seeds=[1, 2]))
     assert "seeds can be added" in str(err.value)
+
+
+@pytest.mark.parametrize("cv_r, scrambled_r, label", [
+    (0.846, 0.642, "above it: r 0.85 > 0.64"),
+    (0.12, 0.15, "NOT ABOVE IT: r 0.12 <= 0.15"),
+    (float("nan"), 0.15, "NOT ABOVE IT: r nan <= 0.15"),
+    (0.5, float("nan"), "no scrambled control"),
+])
+def test_report_label_says_whether_cv_beats_the_scrambled_control(cv_r, scrambled_r, label):
+    from signet.eval.crossval import control_label
+
+    assert control_label(pd.Series({"cv_pooled_r": cv_r, "scrambled_pooled_r": scrambled_r})) \
+        == label

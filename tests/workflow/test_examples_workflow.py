@@ -28,7 +28,7 @@ def test_readme_own_data_commands_run_on_the_example(tmp_path):
     """Run as written, with the example's recipe cut to 20 epochs (the plumbing, not the
     fit): the plan lists the 14 training jobs and says so in one line, all.done builds the
     summary, the tables, every figure and the knock-outs; the CLI's tables equal the
-    workflow's."""
+    workflow's; the report labels each of the study's results with the control verdict."""
     main = copy_workflow(tmp_path)
     shutil.copytree(ROOT / "examples", main / "examples")
     recipe = yaml.safe_load((main / "examples" / "example-recipe.yaml").read_text())
@@ -60,3 +60,13 @@ def test_readme_own_data_commands_run_on_the_example(tmp_path):
                    (study / "summary.tsv").read_text().splitlines()[1:])
     assert summary["n_models"] == "14" and summary["n_cv_models"] == "8"
     assert len(list((study / "models").glob("*/*/seed~*/parameters.tsv"))) == 14
+
+    # the report labels every result of the study with the verdict on the control
+    report = subprocess.run([".venv/bin/snakemake", "--configfile=examples/example-study.yaml",
+                             "--report", "report.html", "results/studies/example/all.done"],
+                            cwd=main, env=env, capture_output=True, text=True, timeout=300)
+    assert report.returncode == 0, report.stderr[-3000:]
+    verdict = "above it" if summary["cv_above_scrambled"] == "1" else "NOT ABOVE IT"
+    labels = re.findall(r'"CV r against the scrambled control": "([^"]*)"',
+                        (main / "report.html").read_text())
+    assert len(labels) == 4 and all(label.startswith(verdict) for label in labels)
