@@ -417,14 +417,25 @@ def test_version_is_the_projects():
     assert _run("--version").strip() == f"signet {version}"
 
 
-@pytest.mark.parametrize("command", ["simulate", "train", "knockout", "bench"])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_help_has_a_description_and_an_example(command):
     text = _run(command, "--help")
     description = text.split("\n\n")[1]
     assert not description.startswith(("options:", "positional")), text
     assert len(description.split()) >= 25, description
-    example = text.split("example")[-1]
+    example = text.split("\nexample")[-1]  # the epilog: "example:" or "examples:"
     assert f"\n  signet {command} --" in example, text
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_help_wraps_between_words_only(command):
+    """Every word of the description as written in signet.cli.DESCRIPTION appears whole in
+    --help: a hyphenated file name (per-condition-r.png) or flag is not split across lines."""
+    from signet.cli import DESCRIPTION
+
+    words = set(_run(*([command] if command else []), "--help").split())
+    split = [w for w in DESCRIPTION[command or "signet"].split() if w not in words]
+    assert not split, split
 
 
 def test_help_text_has_no_restructuredtext_markup():

@@ -341,11 +341,14 @@ def _shell_lines(command: str, width: int = 79) -> str:
 
 
 def _help_text(command: str) -> dict:
-    """``description`` and ``epilog`` (the examples) of a command, wrapped for a terminal."""
+    """``description`` and ``epilog`` (the examples) of a command, wrapped for a terminal
+    between words only (a file name such as per-condition-r.png is never split)."""
     import textwrap
 
     examples = EXAMPLES[command]
-    return {"description": textwrap.fill(DESCRIPTION[command], 79),
+    description = textwrap.fill(DESCRIPTION[command], 79, break_on_hyphens=False,
+                                break_long_words=False)
+    return {"description": description,
             "epilog": ("examples:\n" if len(examples) > 1 else "example:\n")
                       + "\n".join(_shell_lines(example) for example in examples),
             "formatter_class": argparse.RawDescriptionHelpFormatter}
