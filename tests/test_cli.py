@@ -429,12 +429,15 @@ def test_every_command_help_has_a_description_and_an_example(command):
 
 @pytest.mark.parametrize("command", ["", *COMMANDS])
 def test_help_wraps_between_words_only(command):
-    """Every word of the description as written in signet.cli.DESCRIPTION appears whole in
-    --help: a hyphenated file name (per-condition-r.png) or flag is not split across lines."""
-    from signet.cli import DESCRIPTION
+    """Every word of the description as written in signet.cli.DESCRIPTION, and of each
+    option's help as given to argparse, appears whole in --help: a hyphenated file name
+    (per-condition-r.png, cv-predictions.tsv) or word is not split across lines."""
+    from signet.cli import DESCRIPTION, build_parser
 
     words = set(_run(*([command] if command else []), "--help").split())
-    split = [w for w in DESCRIPTION[command or "signet"].split() if w not in words]
+    texts = [DESCRIPTION[command or "signet"]] + [
+        text for name, _, text in _every_action(build_parser()) if name == command and text]
+    split = [w for text in texts for w in text.split() if w not in words]
     assert not split, split
 
 

@@ -340,18 +340,30 @@ def _shell_lines(command: str, width: int = 79) -> str:
     return "\n".join(lines)
 
 
-def _help_text(command: str) -> dict:
-    """``description`` and ``epilog`` (the examples) of a command, wrapped for a terminal
-    between words only (a file name such as per-condition-r.png is never split)."""
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, broken between words only: a file name such as
+    per-condition-r.png or a flag is never split at its hyphens."""
     import textwrap
 
+    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The description and examples as written (wrapped by :func:`_help_text`), each option's
+    help wrapped between words only."""
+
+    def _split_lines(self, text, width):
+        return _wrap(" ".join(text.split()), width)
+
+
+def _help_text(command: str) -> dict:
+    """``description`` and ``epilog`` (the examples) of a command, wrapped for a terminal
+    between words only."""
     examples = EXAMPLES[command]
-    description = textwrap.fill(DESCRIPTION[command], 79, break_on_hyphens=False,
-                                break_long_words=False)
-    return {"description": description,
+    return {"description": "\n".join(_wrap(DESCRIPTION[command], 79)),
             "epilog": ("examples:\n" if len(examples) > 1 else "example:\n")
                       + "\n".join(_shell_lines(example) for example in examples),
-            "formatter_class": argparse.RawDescriptionHelpFormatter}
+            "formatter_class": _HelpFormatter}
 
 
 def build_parser() -> argparse.ArgumentParser:
