@@ -1,12 +1,19 @@
-"""Checkpoint prepare_study: check a study's recipe, and its ligand and TF tables against its
-network; drop the TF columns that are not TFs of the network, make the folds, check the
-knock-out settings, and write the tables and the folds the training jobs read."""
+"""Checkpoint prepare_study: check a study's recipe, the value ranges of its ligand and TF
+tables (unless allow_out_of_range), and the tables against its network; drop the TF columns
+that are not TFs of the network, make the folds, check the knock-out settings, and write the
+tables and the folds the training jobs read."""
 
 import logging
 
 from signet.core.network import Network
 from signet.errors import SignetInputError
-from signet.eval.crossval import check_knockouts, make_folds, prepare_study, write_table
+from signet.eval.crossval import (
+    check_knockouts,
+    check_values,
+    make_folds,
+    prepare_study,
+    write_table,
+)
 from signet.io import read_conditions, write_conditions
 from signet.rule_script import run
 from signet.training import PRESETS, Recipe
@@ -25,8 +32,11 @@ def main(smk):
     except SignetInputError as err:
         raise SignetInputError(None, f"{key}.recipe: {err}") from None
     network = Network.from_files(smk.input.network, smk.input.annotation)
-    ligands, tfs, dropped = prepare_study(network, read_conditions(smk.input.ligands, "ligand"),
-                                          read_conditions(smk.input.tfs, "TF"))
+    ligands = read_conditions(smk.input.ligands, "ligand")
+    tfs = read_conditions(smk.input.tfs, "TF")
+    check_values(ligands, tfs, allow_out_of_range=settings["allow_out_of_range"],
+                 setting=f"{key}.allow_out_of_range: true")
+    ligands, tfs, dropped = prepare_study(network, ligands, tfs)
     log.info("dropped %d of %d TF columns that are not TFs of the network; %d TFs, %d "
              "conditions", len(dropped), len(dropped) + tfs.shape[1], tfs.shape[1],
              len(ligands))

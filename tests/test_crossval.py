@@ -18,6 +18,7 @@ from signet.eval.crossval import (
     prepare_study,
     read_fold_file,
 )
+from signet.io import read_conditions
 
 
 @pytest.fixture
@@ -127,6 +128,48 @@ def test_prepare_study_drops_non_network_tfs_and_rejects_unknown_ligands(network
         prepare_study(network, ligands.assign(NOPE=0.0), tfs)
     with pytest.raises(SignetInputError, match="condition 'L' of the ligand table has no TF"):
         prepare_study(network, ligands, tfs.drop(index="L"))
+
+
+def test_prepare_study_says_how_many_tf_rows_have_no_ligand_row(network, caplog):
+    """Hand count: TF rows L, X, Y; the ligand table has L only, so 2 of 3 are not used."""
+    ligands = pd.DataFrame({network.ligands[0]: [1.0]}, index=["L"])
+    tfs = pd.DataFrame({network.tfs[0]: [0.1, 0.2, 0.3]}, index=["X", "L", "Y"])
+    tfs.attrs["path"] = "my-TFs.tsv"
+    with caplog.at_level("WARNING", logger="signet.crossval"):
+        _, prepared, _ = prepare_study(network, ligands, tfs)
+    assert prepared.index.tolist() == ["L"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "my-TFs.tsv: 2 of 3 TF rows have no ligand row and are not used (first: 'X')"]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="signet.crossval"):
+        prepare_study(network, ligands, tfs.loc[["L"]])
+    assert not caplog.records
+
+
+@pytest.mark.parametrize("ligand_text, tf_text, where", [
+    ("\tL1\nc0\t0\nc1\t1\n", "\tT1\tT2\nc0\t0.2\t0.1\nc1\t1.5\t0\n",
+     "y.tsv:3: column 'T1': TF value 1.5 is outside 0..1"),
+    ("\tL1\nc0\t0\nc1\t-0.5\n", "\tT1\tT2\nc0\t0.2\t0.1\nc1\t0.5\t0\n",
+     "x.tsv:3: column 'L1': ligand value -0.5 is negative"),
+], ids=["TF above 1", "negative ligand"])
+def test_check_values_names_the_value_and_the_setting_that_accepts_it(tmp_path, caplog,
+                                                                      ligand_text, tf_text,
+                                                                      where):
+    from signet.eval.crossval import check_values
+
+    (tmp_path / "x.tsv").write_text(ligand_text)
+    (tmp_path / "y.tsv").write_text(tf_text)
+    ligands = read_conditions(tmp_path / "x.tsv", "ligand")
+    tfs = read_conditions(tmp_path / "y.tsv", "TF")
+    setting = "studies.s.allow_out_of_range: true"
+    with pytest.raises(SignetInputError) as err:
+        check_values(ligands, tfs, setting=setting)
+    message = str(err.value)
+    assert message.startswith(f"{tmp_path}/{where}") and "\n" not in message
+    assert setting in message and "--allow-out-of-range" not in message
+    with caplog.at_level("WARNING"):
+        check_values(ligands, tfs, allow_out_of_range=True, setting=setting)
+    assert len(caplog.records) == 1 and "outside 0..1" in caplog.records[0].getMessage()
 
 
 def test_check_knockouts_names_the_key(network):

@@ -16,7 +16,7 @@ import yaml
 from signet.cli import main as cli_main
 from signet.core.network import Network
 from signet.eval.crossval import prepare_study
-from signet.io import read_conditions
+from signet.io import read_conditions, write_conditions
 from signet.training import Recipe, model_from_recipe, train
 from studydata import make_tiny_study
 from wfhelpers import copy_workflow, snakemake
@@ -299,6 +299,37 @@ def test_unknown_recipe_condition_or_tf_is_one_line_naming_the_key(tiny_workflow
     assert len(errors) == 1 and message in errors[0]
     assert not (main / "results" / "studies" / "tiny" / "models").exists()
     shutil.rmtree(main / "results", ignore_errors=True)
+
+
+def test_out_of_range_tf_values_stop_prepare_study_unless_the_study_allows_them(tiny_workflow):
+    """A TF value of 1.5 (line 4 of the TF table): checkpoint prepare_study stops with one
+    line naming the file, line, column, value and the key that accepts it, and writes
+    nothing; with allow_out_of_range: true it is one warning line and the data are made."""
+    main = tiny_workflow
+    path = main / "tiny" / "tiny-TFs.tsv"
+    tfs = read_conditions(path)
+    tf = tfs.columns[2]
+    tfs.iloc[2, 2] = 1.5
+    write_conditions(tfs, path)
+    target = "results/studies/tiny/data/folds.tsv"
+    log_path = main / "logs" / "studies" / "tiny" / "prepare_study.log"
+    (main / "tiny.yaml").write_text(yaml.safe_dump(tiny_config()))
+    result = snakemake(main, "--configfile=tiny.yaml", target, check=False)
+    assert result.returncode != 0
+    errors = [line for line in log_path.read_text().splitlines() if " ERROR " in line]
+    assert len(errors) == 1, log_path.read_text()
+    assert errors[0].endswith(f"tiny/tiny-TFs.tsv:4: column '{tf}': TF value 1.5 is outside "
+                              "0..1 (1 of 84 values are); rescale the table to 0..1, or "
+                              "accept it with studies.tiny.allow_out_of_range: true")
+    assert "Traceback" not in log_path.read_text()
+    assert not [p for p in (main / "results").rglob("*") if p.is_file()]
+
+    (main / "tiny.yaml").write_text(yaml.safe_dump(tiny_config(allow_out_of_range=True)))
+    snakemake(main, "--configfile=tiny.yaml", target)
+    warnings = [line for line in log_path.read_text().splitlines() if " WARNING " in line]
+    assert len(warnings) == 1 and "1 of 84 TF values lie outside 0..1" in warnings[0]
+    assert read_conditions(main / "results/studies/tiny/data/tfs.tsv").loc[
+        tfs.index[2], tf] == 1.5
 
 
 def test_a_study_without_knockouts_plans_and_runs_every_other_output(tiny_workflow):

@@ -467,10 +467,12 @@ def get_study_left_out(wildcards):
 
 
 def get_study_checks(wildcards):
-    """What checkpoint prepare_study checks (folds, recipe, knock-outs): its parameters, so
-    that adding seeds or changing threads does not remake the data and the models."""
+    """What checkpoint prepare_study checks (folds, recipe, knock-outs, value ranges): its
+    parameters, so that adding seeds or changing threads does not remake the data and the
+    models."""
     settings = config["studies"][wildcards.study]
-    return {key: settings.get(key) for key in ("folds", "recipe", "knockouts")}
+    return {key: settings.get(key)
+            for key in ("folds", "recipe", "knockouts", "allow_out_of_range")}
 
 
 STUDY_COST_SAID = set()

@@ -1,16 +1,17 @@
 """Cross-validation studies on any network: folds, fold models, and the study's tables.
 
 A study is a network, a ligand table and a TF table (conditions as rows, the paper's
-formats). :func:`prepare_study` checks the tables against the network and drops the TF
-columns that are not TFs of the network. :func:`make_folds` splits the conditions into folds:
-a fold names the conditions it leaves out; a condition in no fold is in every training set
-and is never scored. :func:`train_fold_model` trains one model on the conditions a fold keeps
-(optionally on TF rows scrambled by a seeded derangement: the scrambled control) and
-predicts every condition. :func:`cv_table` pools each condition's predictions by the models
-that left it out, averaged over the seeds of its fold (the ensemble mean, with the spread),
-and :func:`study_summary` reduces them to the summary metrics, with a plain note when the
-cross-validation r is not above the scrambled control's. :func:`knockout_summary` reduces
-knock-outs by several models to a mean, a spread and a sign agreement per node.
+formats). :func:`check_values` checks their value ranges as read; :func:`prepare_study`
+checks them against the network and drops the TF columns that are not TFs of the network.
+:func:`make_folds` splits the conditions into folds: a fold names the conditions it leaves
+out; a condition in no fold is in every training set and is never scored.
+:func:`train_fold_model` trains one model on the conditions a fold keeps (optionally on TF
+rows scrambled by a seeded derangement: the scrambled control) and predicts every condition.
+:func:`cv_table` pools each condition's predictions by the models that left it out, averaged
+over the seeds of its fold (the ensemble mean, with the spread), and :func:`study_summary`
+reduces them to the summary metrics, with a plain note when the cross-validation r is not
+above the scrambled control's. :func:`knockout_summary` reduces knock-outs by several
+models to a mean, a spread and a sign agreement per node.
 :func:`study_models` lists the models a study trains, :func:`check_study_settings` keeps a
 study's folder to one set of settings.
 """
@@ -28,14 +29,14 @@ from signet.errors import SignetInputError
 from signet.eval.folds import loocv_folds, scramble_tfs
 from signet.eval.metrics import pearson
 
-__all__ = ["prepare_study", "make_folds", "kfold_folds", "read_fold_file", "parse_folds",
-           "check_knockouts", "train_fold_model", "model_is_done", "ensemble", "fit_table",
-           "cv_table", "per_condition_table", "per_tf_table", "study_summary", "control_note",
-           "control_label",
-           "format_summary", "knockout_models", "run_knockouts", "knockout_summary",
-           "write_knockout_tables", "SUMMARY_METRICS", "write_table", "model_dir",
-           "study_models", "train_study_models", "check_study_settings", "read_predictions",
-           "write_study_tables", "write_study_knockouts", "run_study"]
+__all__ = ["prepare_study", "check_values", "make_folds", "kfold_folds", "read_fold_file",
+           "parse_folds", "check_knockouts", "train_fold_model", "model_is_done", "ensemble",
+           "fit_table", "cv_table", "per_condition_table", "per_tf_table", "study_summary",
+           "control_note", "control_label", "format_summary", "knockout_models",
+           "run_knockouts", "knockout_summary", "write_knockout_tables", "SUMMARY_METRICS",
+           "write_table", "model_dir", "study_models", "train_study_models",
+           "check_study_settings", "read_predictions", "write_study_tables",
+           "write_study_knockouts", "run_study"]
 
 log = logging.getLogger("signet.crossval")
 
@@ -65,7 +66,8 @@ def prepare_study(network, ligands: pd.DataFrame, tfs: pd.DataFrame):
 
     Every ligand column must be a ligand of the network and every condition of the ligand
     table needs a TF row (one-line errors naming the file). TF columns that are not TFs of
-    the network are dropped (returned in ``dropped``); TF rows follow the ligand table.
+    the network are dropped (returned in ``dropped``); TF rows follow the ligand table, and
+    TF rows with no ligand row are not used (one warning line says how many).
     """
     known = set(network.ligands)
     for column in ligands.columns:
@@ -86,6 +88,10 @@ def prepare_study(network, ligands: pd.DataFrame, tfs: pd.DataFrame):
             raise SignetInputError(ligands.attrs.get("path"),
                                    f"condition name {name!r}: use letters, digits and _.+=- "
                                    "(it names files)")
+    extra = tfs.index.difference(ligands.index, sort=False).tolist()
+    if extra:
+        log.warning("%s: %d of %d TF rows have no ligand row and are not used (first: %r)",
+                    tfs.attrs.get("path") or "TF table", len(extra), len(tfs), extra[0])
     network_tfs = set(network.tfs)
     kept = [c for c in tfs.columns if c in network_tfs]
     dropped = [c for c in tfs.columns if c not in network_tfs]
@@ -94,6 +100,22 @@ def prepare_study(network, ligands: pd.DataFrame, tfs: pd.DataFrame):
     prepared = tfs.loc[ligands.index, kept].copy()
     prepared.attrs = dict(tfs.attrs)
     return ligands, prepared, dropped
+
+
+def check_values(ligands: pd.DataFrame, tfs: pd.DataFrame, *, allow_out_of_range: bool = False,
+                 setting: str = "--allow-out-of-range") -> None:
+    """The value ranges of a study's tables as read (:func:`signet.io.check_ligand_values`,
+    :func:`signet.io.check_tf_values`): a negative ligand value or a TF value outside 0..1
+    is one line naming the file, line, column and value and ``setting``, the switch that
+    accepts it; with ``allow_out_of_range`` they are accepted with one warning line."""
+    from signet.io import check_ligand_values, check_tf_values
+
+    try:
+        check_ligand_values(ligands, allow_out_of_range=allow_out_of_range)
+        check_tf_values(tfs, allow_out_of_range=allow_out_of_range)
+    except SignetInputError as err:
+        raise SignetInputError(err.path, err.message.replace("--allow-out-of-range", setting),
+                               line=err.line, column=err.column) from None
 
 
 def kfold_folds(conditions, k: int, seed: int = 0) -> pd.DataFrame:
