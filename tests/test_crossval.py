@@ -12,12 +12,12 @@ from signet.eval.crossval import (
     check_knockouts,
     cv_table,
     kfold_folds,
-    knockout_summary,
     make_folds,
     parse_folds,
     prepare_study,
     read_fold_file,
 )
+from signet.eval.knockouts import knockout_summary
 from signet.io import read_conditions
 
 
@@ -210,6 +210,7 @@ def test_knockout_summary_against_a_numpy_loop():
     rows = [(f"m{m}", "X", node, tf, rng.normal(0.1 if node == "n1" else 0, 0.2))
             for m in range(5) for node in ("n1", "n2", "n3", "t1") for tf in ("t1", "t2")]
     rows.append(("m0", "X", "n2", "t2", 0.0))  # a sixth model with no change of t2 by n2
+    rows += [(f"m{m}", "X", "n0", tf, 0.0) for m in range(5) for tf in ("t1", "t2")]  # no effect
     per_model = pd.DataFrame(rows, columns=["model", "condition", "node", "tf", "delta"])
     summary = knockout_summary(per_model, names={"n1": "N one"})
     assert not ((summary["node"] == "t1") & (summary["tf"] == "t1")).any()
@@ -221,8 +222,11 @@ def test_knockout_summary_against_a_numpy_loop():
         assert row["sd_delta"] == pytest.approx(deltas.std(ddof=1))
         assert row["mean_abs_delta"] == pytest.approx(np.abs(deltas).mean())
         assert row["n_models"] == len(deltas)
-        assert row["sign_agreement"] == pytest.approx(
-            sum(1 for d in deltas if d != 0 and np.sign(d) == np.sign(mean)) / len(deltas))
+        if not deltas.any():  # no model changes the TF: no sign to agree on
+            assert np.isnan(row["sign_agreement"])
+        else:
+            assert row["sign_agreement"] == pytest.approx(
+                sum(1 for d in deltas if d != 0 and np.sign(d) == np.sign(mean)) / len(deltas))
     for _, group in summary.groupby("tf"):
         assert group["rank"].tolist() == list(range(1, len(group) + 1))
         assert list(group["mean_abs_delta"]) == sorted(group["mean_abs_delta"], reverse=True)

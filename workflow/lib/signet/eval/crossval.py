@@ -10,8 +10,9 @@ rows scrambled by a seeded derangement: the scrambled control) and predicts ever
 :func:`cv_table` pools each condition's predictions by the models that left it out, averaged
 over the seeds of its fold (the ensemble mean, with the spread), and :func:`study_summary`
 reduces them to the summary metrics, with a plain note when the cross-validation r is not
-above the scrambled control's. :func:`knockout_summary` reduces knock-outs by several
-models to a mean, a spread and a sign agreement per node.
+above the scrambled control's. :func:`run_knockouts` knocks out nodes with every fold
+model that trained on the knock-out condition (:func:`signet.eval.knockouts.knockout_summary`
+reduces them per node).
 :func:`study_models` lists the models a study trains, :func:`check_study_settings` keeps a
 study's folder to one set of settings.
 """
@@ -33,10 +34,9 @@ __all__ = ["prepare_study", "check_values", "make_folds", "kfold_folds", "read_f
            "parse_folds", "check_knockouts", "train_fold_model", "model_is_done", "ensemble",
            "fit_table", "cv_table", "per_condition_table", "per_tf_table", "study_summary",
            "control_note", "control_label", "format_summary", "knockout_models",
-           "run_knockouts", "knockout_summary", "write_knockout_tables", "SUMMARY_METRICS",
-           "write_table", "model_dir", "study_models", "train_study_models",
-           "check_study_settings", "read_predictions", "write_study_tables",
-           "write_study_knockouts", "run_study"]
+           "run_knockouts", "write_knockout_tables", "SUMMARY_METRICS", "write_table",
+           "model_dir", "study_models", "train_study_models", "check_study_settings",
+           "read_predictions", "write_study_tables", "write_study_knockouts", "run_study"]
 
 log = logging.getLogger("signet.crossval")
 
@@ -532,42 +532,10 @@ def run_knockouts(network, recipe, ligands: pd.DataFrame, folds: pd.DataFrame, m
     return pd.concat(tables, ignore_index=True)
 
 
-def knockout_summary(per_model: pd.DataFrame, names: dict | None = None,
-                     exclude_readout: bool = True) -> pd.DataFrame:
-    """Knock-outs by several models reduced per ``condition, tf, node``.
-
-    ``per_model`` has ``model, condition, node, tf, delta``. Returns ``condition, tf,
-    tf_name, rank, node, name, mean_delta, sd_delta, mean_abs_delta, n_models,
-    sign_agreement``: sd is the sample SD over the models (NaN for one model);
-    ``sign_agreement`` the share of models whose delta has the sign of ``mean_delta`` (a
-    zero delta does not agree). Ranked within each condition and TF by ``mean_abs_delta``
-    (ties by node id); ``exclude_readout`` drops the read-out TF's own knock-out.
-    """
-    table = per_model
-    if exclude_readout:
-        table = table[table["node"] != table["tf"]]
-    keys = ["condition", "tf", "node"]
-    table = table.assign(abs_delta=table["delta"].abs())
-    grouped = table.groupby(keys, sort=True)
-    summary = grouped.agg(mean_delta=("delta", "mean"), sd_delta=("delta", "std"),
-                          mean_abs_delta=("abs_delta", "mean"), n_models=("delta", "size"))
-    signs = table.join(summary["mean_delta"], on=keys)
-    agree = (np.sign(signs["delta"]) == np.sign(signs["mean_delta"])) & (signs["delta"] != 0)
-    summary["sign_agreement"] = agree.groupby([signs[k] for k in keys]).mean()
-    summary = summary.reset_index()
-    summary = summary.sort_values(["condition", "tf", "mean_abs_delta", "node"],
-                                  ascending=[True, True, False, True], kind="mergesort")
-    summary.insert(2, "rank", summary.groupby(["condition", "tf"]).cumcount() + 1)
-    names = names or {}
-    summary.insert(2, "tf_name", [names.get(t, t) for t in summary["tf"]])
-    summary.insert(5, "name", [names.get(n, n) for n in summary["node"]])
-    return summary.reset_index(drop=True)
-
-
 def write_knockout_tables(per_model: pd.DataFrame, summary: pd.DataFrame, per_model_path,
                           summary_path) -> None:
     """Write the per-model changes (gzip-compressed TSV, every digit) and the ranked
-    summary (:func:`knockout_summary`)."""
+    summary (:func:`signet.eval.knockouts.knockout_summary`)."""
     from signet.io import atomic_write
 
     with atomic_write(per_model_path, mode="wb") as handle:
