@@ -1,5 +1,6 @@
 """The signet CLI end to end on the toy network: train, simulate, knockout, bench."""
 
+import argparse
 import subprocess
 import sys
 
@@ -448,3 +449,29 @@ def test_help_text_has_no_restructuredtext_markup():
     for command in ["", *COMMANDS]:
         text = _run(*([command] if command else []), "--help")
         assert not markup.search(text), (command, markup.search(text).group(0))
+
+
+def test_readme_command_lines_name_only_real_flags_and_every_knockout_flag():
+    """Each `signet CMD` line of the README's "The command line" block uses only options
+    that CMD's parser has; the crossval line names every --knockout* option."""
+    import re
+    from pathlib import Path
+
+    from signet.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("\n## The command line\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    subparsers = next(a for a in build_parser()._actions
+                      if isinstance(a, argparse._SubParsersAction)).choices
+    seen = set()
+    for line in block.splitlines():
+        command = line.split()[1]
+        options = set(subparsers[command]._option_string_actions)
+        named = set(re.findall(r"--[a-z][a-z-]*", line))
+        assert named <= options, (command, named - options)
+        seen.add(command)
+        if command == "crossval":
+            wanted = {o for o in options if o.startswith("--knockout")}
+            assert len(wanted) == 5 and wanted <= named, wanted - named
+    assert seen == set(COMMANDS)
