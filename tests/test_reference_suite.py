@@ -223,6 +223,71 @@ def test_reference_builds_run_with_the_pinned_eigen_settings(monkeypatch):
             eigen.ORTHONORMALISE_EVERY) == present
 
 
+def test_objective_forms_are_checked_and_reach_the_settings():
+    """correlation_variance_eps (a number > 0, objective members without a base only) and
+    rho_pull (scale or gradient) become the member's ReferenceSettings; a member naming
+    neither gets the given settings object itself (its build is the former one)."""
+    suite = parse_suite([
+        {"name": "paper", "correlation_variance_eps": 1e-6, "rho_pull": "gradient"},
+        {"name": "plain"}, {"name": "tuned", "base": "paper", "rho_pull": "gradient"}])
+    given = ReferenceSettings(iterations=7)
+    paper = suite["paper"].objective_settings(given)
+    assert (paper.correlation_variance_eps, paper.rho_pull, paper.iterations) == \
+        (1e-6, "gradient", 7)
+    assert suite["plain"].objective_settings(given) is given
+    assert suite["tuned"].objective_settings(given).rho_pull == "gradient"
+    bad = [{"name": "r", "rho_pull": "shrink"},
+           {"name": "r", "correlation_variance_eps": 0},
+           {"name": "r", "correlation_variance_eps": "small"},
+           {"name": "r", "procedure": "random", "correlation_variance_eps": 1e-6},
+           {"name": "r", "procedure": "released", "parameters": "p.tsv", "rho_pull": "gradient"}]
+    for entry in bad:
+        with pytest.raises(SignetInputError, match="'r'"):
+            parse_suite([entry])
+    with pytest.raises(SignetInputError, match="'r'"):
+        parse_suite([{"name": "a"}, {"name": "r", "base": "a", "correlation_variance_eps": 1e-6}])
+
+
+def _loop_member_table():
+    """L -> B <-> C -> T (loop weights 0.96, L -> B 0.01, C -> T 1; bias 0.01 on B): at any
+    concentration of L, B = (0.01 + 0.01 u) / (1 - 0.96^2) <= 0.26 and C = 0.96 B stay in
+    MML's linear range, so rho(T) = 0.96 at every condition, above the target 0.9404."""
+    edges = pd.DataFrame({"source": ["L", "B", "C", "C"], "target": ["B", "C", "B", "T"],
+                          "stimulation": [1] * 4, "inhibition": [0] * 4})
+    annotation = pd.DataFrame({"code": ["L", "B", "C", "T"], "name": ["L", "B", "C", "T"],
+                               "TF": [False, False, False, True],
+                               "ligand": [True, False, False, False]})
+    network = Network.from_tables(edges, annotation)
+    model = SignalingModel(network, steps=3000, tol=1e-14)
+    value = {("L", "B"): 0.01, ("B", "C"): 0.96, ("C", "B"): 0.96, ("C", "T"): 1.0}
+    with torch.no_grad():
+        for e, (source, target) in enumerate(zip(network.sources, network.targets)):
+            model.weights[e] = value[(network.nodes[source], network.nodes[target])]
+        model.bias.zero_()
+        model.bias[list(network.nodes).index("B")] = 0.01
+    return network, model.parameters_table()
+
+
+def test_gradient_pull_member_ends_under_the_target_with_prior_signs():
+    """A member on top of the loop table with rho_pull gradient: Adam steps (no scaling
+    round) bring rho(T) under the target at its check conditions (numpy eigenvalues at the
+    unrolled steady states), with no weight against its prior sign."""
+    network, table = _loop_member_table()
+    model = SignalingModel(network, steps=3000, tol=1e-14)
+    spec = ReferenceSpec.from_dict({"name": "g", "base": "loop", "check_conditions": 10,
+                                    "rho_pull": "gradient"})
+    notes = build_reference(model, spec, ReferenceSettings(iterations=0), base_parameters=table)
+    assert notes["pull_steps"] > 0 and notes["pull_rounds"] == 0
+    u = _conditions(model, 10, seed=10_000)
+    x = _unrolled_states(model, u)
+    A = dense_matrix(network, model.weights.detach()).numpy()
+    slope = MML.slope_from_output(x).numpy()
+    rhos = [np.abs(np.linalg.eigvals(s[:, None] * A)).max() for s in slope]
+    assert max(rhos) < ReferenceSettings().rho_target
+    assert notes["final_max_rho"] == pytest.approx(max(rhos), abs=1e-6)
+    assert int(((model.signs * model.weights) < 0).sum()) == 0
+
+
 # ---- the released procedure: a given table as it is --------------------------------------
 def test_released_member_specs_are_checked():
     """A released member names its table and asks for no building step; no other member

@@ -18,7 +18,11 @@ the check conditions is 0.25, the middle of MML's linear range). Then, in this o
 ``tf_means``   the TF nodes' biases tuned so each TF's mean over the check conditions is 0.5
                (``equal``) or a value spread evenly over [``spread_low``, ``spread_high``] in
                a seeded random order (``spread``);
-and finally every member's weights are pulled under the spectral target (0.9404) if needed.
+and finally every member's weights are pulled under the spectral target (0.9404) if needed,
+by scaling them all (``rho_pull`` scale, the default) or by Adam steps that keep the
+outputs (``rho_pull: gradient``). An objective member may also set
+``correlation_variance_eps``, the objective's form of the correlation terms (both in
+:class:`~signet.studies.synthetic.reference_model.ReferenceSettings`).
 
 :func:`describe_reference` gives the numbers of the suite's table: per-TF mean and sd over
 test conditions, the shares of saturated and negative states, rho at the steady states, and
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -44,7 +48,7 @@ from signet.studies.synthetic.conditions import random_conditions, simulate_trai
 from signet.studies.synthetic.reference_model import (
     ReferenceSettings,
     fit_reference_model,
-    pull_under_target,
+    pull_rho,
 )
 
 __all__ = ["ReferenceSpec", "parse_suite", "build_reference", "steady_state_rhos",
@@ -55,7 +59,8 @@ log = logging.getLogger("signet.reference_suite")
 
 PROCEDURES = ("objective", "random", "released")
 # what a released member may not ask for: it is the given table as it is
-_RELEASED_EXCLUDES = ("base", "iterations", "saturated", "rho", "tf_means")
+_RELEASED_EXCLUDES = ("base", "iterations", "saturated", "rho", "tf_means",
+                      "correlation_variance_eps", "rho_pull")
 
 
 @dataclass
@@ -75,6 +80,9 @@ class ReferenceSpec:
     spread_high: float = 0.85
     check_conditions: int = 40
     parameters: str | None = None  # released: the parameter table (a path)
+    # objective: C's variance floor (None: rows divided by their norm; see ReferenceSettings)
+    correlation_variance_eps: float | None = None
+    rho_pull: str | None = None  # the final pull: None or scale (weights scaled) or gradient
     description: str = ""
 
     @classmethod
@@ -100,8 +108,36 @@ class ReferenceSpec:
                                            f"median or weights, not {spec.rho_of!r}")
         if spec.rho is not None and not 0 < spec.rho < 1:
             raise SignetInputError(source, f"reference {spec.name!r}: rho must be in (0, 1)")
+        spec._check_objective_forms(source)
         spec._check_released(source)
         return spec
+
+    def _check_objective_forms(self, source) -> None:
+        """rho_pull is scale or gradient; correlation_variance_eps is a positive number, and
+        only for a member that runs the objective."""
+        if self.rho_pull not in (None, "scale", "gradient"):
+            raise SignetInputError(source, f"reference {self.name!r}: rho_pull must be scale "
+                                           f"or gradient, not {self.rho_pull!r}")
+        eps = self.correlation_variance_eps
+        if eps is None:
+            return
+        if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not eps > 0:
+            raise SignetInputError(source, f"reference {self.name!r}: correlation_variance_eps "
+                                           f"must be a number > 0, not {eps!r}")
+        if self.procedure != "objective" or self.base is not None:
+            raise SignetInputError(source, f"reference {self.name!r}: correlation_variance_eps "
+                                           "is a setting of the objective; only a member with "
+                                           "procedure objective and no base runs it")
+
+    def objective_settings(self, settings: ReferenceSettings) -> ReferenceSettings:
+        """``settings`` with this member's forms of the objective's steps, where it names
+        them (otherwise ``settings`` as they are)."""
+        changes = {}
+        if self.correlation_variance_eps is not None:
+            changes["correlation_variance_eps"] = float(self.correlation_variance_eps)
+        if self.rho_pull is not None:
+            changes["rho_pull"] = self.rho_pull
+        return replace(settings, **changes) if changes else settings
 
     def _check_released(self, source) -> None:
         """A released member names its table and asks for no building step; only it names
@@ -396,6 +432,7 @@ def build_reference(model, spec: ReferenceSpec, settings: ReferenceSettings,
 
 def _build_reference(model, spec, settings, base_parameters) -> dict:
     notes: dict = {"name": spec.name}
+    settings = spec.objective_settings(settings)
     if spec.procedure == "released":
         if base_parameters is None:
             raise ValueError(f"reference {spec.name!r} needs its table ({spec.parameters})")
@@ -440,8 +477,10 @@ def _build_reference(model, spec, settings, base_parameters) -> dict:
             targets = np.random.default_rng(spec.seed).permutation(targets)
         means = tune_tf_means(model, u, targets)
         notes["tf_mean_error"] = float(np.abs(means - targets).max())
-    rho, rounds = pull_under_target(model, u, settings.rho_target)
-    notes["final_max_rho"], notes["pull_rounds"] = rho, rounds
+    pulled = pull_rho(model, u, settings)
+    notes["final_max_rho"], notes["pull_rounds"] = pulled["rho"], pulled["scaling_rounds"]
+    if "pull_steps" in pulled:
+        notes["pull_steps"] = pulled["pull_steps"]
     log.info("reference %s built: %s", spec.name, notes)
     return notes
 
