@@ -19,7 +19,6 @@ SIBLING_FOLDER = re.compile(r"\.\./shared")
 NOT_YET_REWRITTEN = {
     "docs/training.md",
     "docs/results-synthetic.md",
-    "docs/reference-suite.md",
 }
 
 
