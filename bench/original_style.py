@@ -419,6 +419,8 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=10_000)
     parser.add_argument("--steps", type=int, default=150)
     parser.add_argument("--noise", type=float, default=10.0)
+    parser.add_argument("--warmup", type=int, default=1000, help="warm-up epochs")
+    parser.add_argument("--lr-max", type=float, default=2e-3)
     parser.add_argument("--spectral-k", type=float, default=21.0)
     parser.add_argument("--batch-size", type=int, default=5)
     parser.add_argument("--test", type=int, default=1000)
@@ -474,14 +476,15 @@ def main(argv=None):
         print(f"# resumed at epoch {start}")
     else:
         print(f"# original-style trainer: point {args.index}, seed {args.seed}, "
-              f"{args.epochs} epochs, batch {args.batch_size}, {args.steps} fixed steps")
+              f"{args.epochs} epochs (warm-up {args.warmup} to {args.lr_max}), batch "
+              f"{args.batch_size}, {args.steps} fixed steps")
         print("epoch\ttrain_seconds\ttrain_mse\ttrain_r\ttest_r\tbatch_fit\trho")
     n = u_train.shape[0]
     for epoch in range(start, args.epochs):
         began = time.perf_counter()
         if epoch > 0 and epoch % 200 == 0:
             optimizer = make_adam(1e-8)
-        lr = learning_rate(epoch, args.epochs)
+        lr = learning_rate(epoch, args.epochs, peak=args.lr_max, warmup=args.warmup)
         for group in optimizer.param_groups:
             group["lr"] = lr
         order = torch.randperm(n, generator=gen)

@@ -41,6 +41,8 @@ def main(argv=None):
     parser.add_argument("--test", type=int, default=1000)
     parser.add_argument("--test-seed", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=None)
+    parser.add_argument("--stop-after", type=int, default=None,
+                        help="stop after this epoch (the recipe's schedule is unchanged)")
     parser.add_argument("--log", help="write the training log (TSV) here")
     parser.add_argument("--save", help="write the final parameter table here")
     args = parser.parse_args(argv)
@@ -83,7 +85,8 @@ def main(argv=None):
         seconds = clock.seconds()
         print(f"{epoch}\t{seconds:.1f}\t{clock.cpu_seconds():.1f}\t{mse:.3e}\t{train_r:.4f}\t"
               f"{test_r:.4f}", flush=True)
-        if args.max_seconds and seconds > args.max_seconds:
+        if (args.max_seconds and seconds > args.max_seconds) or \
+                (args.stop_after and epoch >= args.stop_after):
             raise Stop
 
     best = None
