@@ -134,7 +134,7 @@ def _compile():
     except ImportError:
         return None
 
-    @numba.njit(cache=True)
+    @numba.njit
     def forward(indptr, indices, data, b, steps):
         n, samples = b.shape
         x = np.zeros((n, samples))
@@ -154,7 +154,7 @@ def _compile():
             x, new = new, x
         return x
 
-    @numba.njit(cache=True)
+    @numba.njit
     def adjoint(indptr, indices, data, d, big_g, steps, clip):
         n, samples = big_g.shape
         g = np.zeros((n, samples))

@@ -36,10 +36,16 @@ def _signet_command(args) -> list[str]:
     return command
 
 
-def _original_command(args) -> list[str]:
+def _original_command(args, recipe) -> list[str]:
+    """The original-style trainer with the schedule of signet's recipe (epochs, warm-up,
+    peak learning rate; ``--original-epochs`` overrides the epochs) and the paper's
+    everything else."""
+    epochs = args.original_epochs or recipe.epochs
     command = [sys.executable, str(HERE / "original_style.py"), "--release", args.release,
                "--index", str(args.index), "--seed", str(args.seed),
-               "--eval-every", str(args.eval_every), "--epochs", str(args.original_epochs)]
+               "--eval-every", str(args.eval_every), "--epochs", str(epochs),
+               "--warmup", str(recipe.warmup_epochs), "--lr-max", str(recipe.lr_max),
+               "--batch-size", str(recipe.batch_size)]
     if args.checkpoint:
         command += ["--checkpoint", args.checkpoint]
     return command
@@ -86,7 +92,8 @@ def main(argv=None):
     parser.add_argument("--signet-recipe", default="paper")
     parser.add_argument("--signet-set", action="append", default=[])
     parser.add_argument("--signet-epochs", type=int)
-    parser.add_argument("--original-epochs", type=int, default=10_000)
+    parser.add_argument("--original-epochs", type=int,
+                        help="the original-style trainer's epochs (default: the recipe's)")
     parser.add_argument("--eval-every", type=int, default=250)
     parser.add_argument("--threshold", type=float, default=0.977)
     parser.add_argument("--checkpoint", help="the original-style trainer's checkpoint (resume)")
@@ -95,10 +102,15 @@ def main(argv=None):
 
     import pandas as pd
     from signet.bench import cpu_model
+    from signet.training import Recipe
+
+    recipe = Recipe.load(args.signet_recipe).with_overrides(args.signet_set)
+    if args.signet_epochs:
+        recipe = recipe.replace(epochs=args.signet_epochs)
 
     signet_rows, original_rows = {}, {}
     threads = [_follow("signet", _signet_command(args), signet_rows, sys.stderr),
-               _follow("original", _original_command(args), original_rows, sys.stderr)]
+               _follow("original", _original_command(args, recipe), original_rows, sys.stderr)]
     for thread in threads:
         thread.join()
     epochs = sorted(set(signet_rows) | set(original_rows))
