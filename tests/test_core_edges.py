@@ -38,6 +38,7 @@ def test_recipe_yaml_round_trip_is_exact(tmp_path, name):
     ("epochs: 0\n", "recipe field 'epochs' is 0; expected 1 or more"),
     ("steps: -1\n", "recipe field 'steps' is -1; expected 1 or more"),
     ("validation_fraction: 1.0\n", r"validation_fraction must be in \[0, 1\)"),
+    ("spectral_max_norm: -1\n", "spectral_max_norm must be >= 0"),
     ("epochs: true\n", "'epochs' must be a number"),
 ])
 def test_recipe_files_are_refused_with_one_clear_line(tmp_path, text, message):

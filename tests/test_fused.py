@@ -34,12 +34,13 @@ CASES = {
     "no noise (ties in the state extremes)": {"noise": 0.0},
     "no uniformity": {"uniformity": 0.0},
     "capped solve, rho at every sample": {"steps": 3, "spectral_on_cap": True},
+    "rho gradient scaled to unit norm": {"spectral_max_norm": 1e-6},
 }
 
 
 def _one_batch(recipe, path, model, u, y, cols, index, states, lr=1e-3):
     cache = reg.StateCache(states)
-    term = SpectralTerm(model.network, method="exact")
+    term = SpectralTerm(model.network, method="exact", max_norm=recipe.spectral_max_norm)
     generator = torch.Generator().manual_seed(3)
     model.zero_grad(set_to_none=True)
     if path == "autograd":

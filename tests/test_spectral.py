@@ -458,3 +458,30 @@ def test_arpack_answer_is_the_same_on_every_call_when_its_krylov_space_closes():
     v, w = first.right, first.left
     assert np.linalg.norm(dense @ v - first.value * v) < 1e-8 * np.linalg.norm(v)
     assert np.linalg.norm(dense.T @ w - first.value * w) < 1e-8 * np.linalg.norm(w)
+
+
+@pytest.mark.parametrize("max_norm", [0.0, 1e-3, 1e6])
+def test_capped_rho_gradient_is_the_exact_one_or_its_unit_direction(max_norm):
+    """With ``max_norm`` the gradient of rho (checked against central differences of dense
+    eigvals above) keeps its direction and is scaled to norm 1 only when its norm exceeds
+    the cap; the weights' gradient is that times the slope, through autograd and as the
+    fused step computes it."""
+    rng = np.random.default_rng(2)
+    slope = rng.uniform(0.2, 1.0, 100)
+    A = _complex_leading_matrix(seed=3, slope=slope)
+    edges = _Edges(A)
+    exact = SpectralTerm(edges, method="exact")
+    capped = SpectralTerm(edges, method="exact", max_norm=max_norm)
+    grads = []
+    for term in (exact, capped):
+        weights = torch.tensor(A[edges.targets, edges.sources], requires_grad=True)
+        term(weights, torch.tensor(slope)).backward()
+        grads.append(weights.grad.numpy())
+    per_t = grads[0] / slope[edges.targets]  # d rho / d T, the quantity the cap acts on
+    norm = float(np.linalg.norm(per_t))
+    assert 1e-3 < norm < 1e6  # the three caps fall below, between and above it
+    expected = grads[0] / norm if 0 < max_norm < norm else grads[0]
+    np.testing.assert_allclose(grads[1], expected, rtol=1e-12, atol=1e-15)
+    from signet.spectral.radius import rho_edge_gradient
+    direct = rho_edge_gradient(capped.last, edges.sources, edges.targets, max_norm)
+    np.testing.assert_allclose(direct * slope[edges.targets], expected, rtol=1e-12, atol=1e-15)

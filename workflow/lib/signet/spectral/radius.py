@@ -46,8 +46,13 @@ def _as_float64(values) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
-def rho_edge_gradient(eigen: Eigen, sources, targets) -> np.ndarray:
-    """d rho / d T_e for every edge e = (source -> target), from the eigen-triple."""
+def rho_edge_gradient(eigen: Eigen, sources, targets, max_norm: float = 0.0) -> np.ndarray:
+    """d rho / d T_e for every edge e = (source -> target), from the eigen-triple.
+
+    ``max_norm`` > 0: a gradient whose Euclidean norm exceeds it is scaled to unit norm (as
+    the paper's code does with 10). Near a defective eigenvalue w^T v -> 0 and the exact
+    gradient grows without bound; the cap keeps its direction and bounds its size.
+    """
     lam = eigen.value
     if lam == 0:
         return np.zeros(len(sources))
@@ -55,7 +60,12 @@ def rho_edge_gradient(eigen: Eigen, sources, targets) -> np.ndarray:
     if overlap == 0:  # no left vector (``method == "unmatched"``): no gradient
         return np.zeros(len(sources))
     scale = np.conj(lam) / abs(lam) / overlap
-    return np.real(scale * eigen.left[targets] * eigen.right[sources])
+    grad = np.real(scale * eigen.left[targets] * eigen.right[sources])
+    if max_norm > 0:
+        norm = float(np.sqrt(grad @ grad))
+        if norm > max_norm:
+            grad = grad / norm
+    return grad
 
 
 def transition_matrix(network, weights, slope=None) -> scipy.sparse.csr_matrix:
@@ -99,7 +109,7 @@ class _SpectralRadius(torch.autograd.Function):
     @staticmethod
     def forward(ctx, weights, slope, term, key=None):
         eigen = term.eigen(weights.detach(), slope.detach(), key)
-        grad_T = rho_edge_gradient(eigen, term.sources, term.targets)
+        grad_T = rho_edge_gradient(eigen, term.sources, term.targets, term.max_norm)
         slope_np = slope.detach().double().cpu().numpy()
         grad_w = torch.as_tensor(grad_T * slope_np[term.targets], dtype=weights.dtype,
                                  device=weights.device)
@@ -120,16 +130,18 @@ class SpectralTerm:
     ``weights`` is the exact eigenvector formula above. ``method`` is ``tracked`` (warm-started
     block iteration, the default) or ``exact``; ``fallback_residual`` is the tracker's
     largest accepted relative residual of a Ritz pair (above it: more rounds, then ARPACK).
+    ``max_norm`` caps the norm of d rho / d T (:func:`rho_edge_gradient`; 0: no cap).
     """
 
     def __init__(self, network, method: str = "tracked", iterations: int = 8,
-                 fallback_residual: float = 0.1):
+                 fallback_residual: float = 0.1, max_norm: float = 0.0):
         if method not in ("tracked", "exact"):
             raise ValueError(f"spectral method must be 'tracked' or 'exact', not {method!r}")
         self.sources = np.asarray(network.sources)
         self.targets = np.asarray(network.targets)
         self.n = network.n_nodes
         self.method = method
+        self.max_norm = float(max_norm)
         self.tracker = LeadingEigenTracker(iterations=iterations,
                                            fallback_residual=fallback_residual)
         self.last: Eigen | None = None

@@ -92,7 +92,8 @@ def _spectral_part(model, recipe: Recipe, x, weights, index_np, picks, spectral_
     for w in winners:
         _, eigen, slope = found[w]
         spectral_term.last = eigen
-        grad_rho = rho_edge_gradient(eigen, spectral_term.sources, spectral_term.targets)
+        grad_rho = rho_edge_gradient(eigen, spectral_term.sources, spectral_term.targets,
+                                      spectral_term.max_norm)
         grad = grad + (recipe.spectral * barrier_slope / len(winners)) * \
             grad_rho * slope[spectral_term.targets]
     return barrier, rho, grad

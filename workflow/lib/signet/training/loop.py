@@ -206,7 +206,8 @@ def _start(model, u, recipe: Recipe, seed: int, output_dir, resume: bool,
                     cache=reg.StateCache(x_all),
                     spectral_term=SpectralTerm(model.network, method=recipe.spectral_method,
                                                iterations=recipe.spectral_iterations,
-                                               fallback_residual=recipe.spectral_residual),
+                                               fallback_residual=recipe.spectral_residual,
+                                               max_norm=recipe.spectral_max_norm),
                     fused=fused_available(model) if fused is None else bool(fused))
     if run.fused and not fused_available(model):
         raise ValueError("the fused batch step needs the numba solver (CPU tensors)")

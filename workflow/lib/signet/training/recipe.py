@@ -65,6 +65,9 @@ class Recipe:
     spectral_on_cap: bool = False
     # the eigen-solver's largest accepted relative residual ||T v - lambda v|| / |lambda|
     spectral_residual: float = 0.1
+    # a d rho / d T whose norm exceeds this is scaled to unit norm (0: never; the paper's
+    # code uses 10)
+    spectral_max_norm: float = 0.0
     uniform_low: float = 0.01
     uniform_high: float = 0.99
     uniform_max_constraint: float = 50.0
@@ -185,6 +188,8 @@ class Recipe:
             if getattr(self, name) < 1:
                 raise SignetInputError(source, f"recipe field {name!r} is "
                                                f"{getattr(self, name)}; expected 1 or more")
+        if self.spectral_max_norm < 0:
+            raise SignetInputError(source, "spectral_max_norm must be >= 0 (0: no cap)")
         if not 0.0 <= self.validation_fraction < 1.0:
             raise SignetInputError(source, "validation_fraction must be in [0, 1)")
         _warn_if_no_decay(self, source)
