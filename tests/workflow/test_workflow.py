@@ -112,16 +112,16 @@ def test_offline_main_job_plans_every_offline_stage(tmp_path):
 
 BAD_CONFIGS = [
     ({"figure1": {"ffnn": {"epochs": "ten"}}},
-     "config error: figure1.ffnn.epochs: 'ten' is not of type 'integer'"),
+     "config error: bad.yaml: figure1.ffnn.epochs: 'ten' is not of type 'integer'"),
     ({"toy": {"colour": "red"}},
-     "config error: toy: Additional properties are not allowed ('colour' was unexpected)"),
+     "config error: bad.yaml: toy: Additional properties are not allowed ('colour' was unexpected)"),
     ({"figures": {"toy": True}},
-     "config error: (top level): Additional properties are not allowed ('figures' was "
+     "config error: bad.yaml: (top level): Additional properties are not allowed ('figures' was "
      "unexpected)"),
     ({"spectral": {"density": 1.5}},
-     "config error: spectral.density: 1.5 is greater than or equal to the maximum of 1"),
+     "config error: bad.yaml: spectral.density: 1.5 is greater than or equal to the maximum of 1"),
     ({"synthetic": {"network": "KEGG"}},
-     "config error: synthetic.network: 'KEGG' is not a network of networks.use (known: "
+     "config error: bad.yaml: synthetic.network: 'KEGG' is not a network of networks.use (known: "
      "KEGGnet, macrophage, random)"),
 ]
 

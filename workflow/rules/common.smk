@@ -117,7 +117,7 @@ def check_study_networks(config):
     for key, choice, extra in (("synthetic.network", config["synthetic"]["network"], ["random"]),):
         if isinstance(choice, str) and choice not in known + extra:
             config_error(f"{key}: {choice!r} is not a network of networks.use (known: "
-                         f"{', '.join(known + extra)})")
+                         f"{', '.join(known + extra)})", key=key)
 
 
 check_study_networks(config)
