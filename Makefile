@@ -53,4 +53,4 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 test: venv
-	$(VENV)/bin/pytest -q --cov --cov-report=term
+	$(VENV)/bin/pytest -q --durations=25 --cov --cov-report=term
