@@ -294,3 +294,21 @@ def test_captions_name_files_that_exist():
         for named in re.findall(r"(?<![\w/])(?:workflow|scripts|config|docs)/[\w./-]*\w",
                                 path.read_text()):
             assert (root / named).exists(), f"{path.name} names {named}"
+
+
+def test_5b_says_what_the_seed_ensemble_adds_and_that_it_is_not_plotted():
+    """Seeds' mean r 0.4 and 0.8; ensembles 0.45 (+0.05) and 0.79 (-0.01): raised at 1 of
+    2 points, by up to 0.050."""
+    rows = [(samples, 5, seed, r, 0, 0) for samples, values in ((10, (0.3, 0.4, 0.5)),
+                                                                   (50, (0.7, 0.8, 0.9)))
+            for seed, r in zip((1, 2, 3), values)]
+    summary = _summary(rows)
+    extra = pd.DataFrame([("sweep", 10, 5, None, "r_ensemble", 0.45, 0.44),
+                          ("sweep", 50, 5, None, "r_ensemble", 0.79, 0.80)],
+                         columns=summary.columns)
+    claim = figure5b_claim(pd.concat([summary, extra], ignore_index=True))
+    assert ("Not plotted: averaging the seeds' test predictions (an ensemble, ``r_ensemble`` "
+            "in summary.tsv) raises test r above the seeds' mean at 1 of 2 points, by up to "
+            "0.050.") in claim
+    assert "from 0.400 at 10 to 0.800 at 50 training conditions" in claim
+    assert "ensemble" not in figure5b_claim(summary)

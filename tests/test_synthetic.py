@@ -7,6 +7,7 @@ from signet.eval.folds import scramble_tfs
 from signet.studies.synthetic.conditions import (
     PAPER_SWEEP_R,
     control_recipe,
+    ensemble_r,
     levels_conditions,
     random_conditions,
     summary_table,
@@ -106,3 +107,39 @@ def test_summary_table_gives_the_released_models_bar_on_the_released_reference()
     elsewhere = summary_table(sweep, controls, knockout)
     assert elsewhere["paper_released"].isna().all()
     assert elsewhere["ours_ge_released"].isna().all()
+
+
+def test_ensemble_r_is_the_r_of_the_mean_prediction_over_seeds():
+    """Two seeds at 400 x 5 and one at 10 x 2: one ensemble row, whose r is numpy's
+    correlation of the hand-averaged predictions with the truth."""
+    rng = np.random.default_rng(0)
+    index, columns = [f"c{i}" for i in range(6)], ["T1", "T2", "T3"]
+    truth = pd.DataFrame(rng.uniform(size=(6, 3)), index=index, columns=columns)
+    a = pd.DataFrame(rng.uniform(size=(6, 3)), index=index, columns=columns)
+    b = pd.DataFrame(rng.uniform(size=(6, 3)), index=index, columns=columns)
+    lone = pd.DataFrame(rng.uniform(size=(6, 3)), index=index, columns=columns)
+    points = pd.DataFrame({"samples": [400, 10, 400], "ligands": [5, 2, 5], "seed": [1, 1, 2]})
+    # the second seed's table in another row and column order: averaged by label
+    table = ensemble_r(points, [a, lone, b.iloc[::-1, ::-1]], truth)
+    assert table[["samples", "ligands", "models"]].values.tolist() == [[400, 5, 2]]
+    mean = (a.to_numpy() + b.to_numpy()) / 2
+    expected = np.corrcoef(mean.ravel(), truth.to_numpy().ravel())[0, 1]
+    assert table["r"].iloc[0] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="3 sweep models but 2"):
+        ensemble_r(points, [a, b], truth)
+
+
+def test_summary_table_gives_the_ensemble_a_row_with_the_released_bar():
+    sweep = pd.DataFrame({"samples": [400, 400], "ligands": [5, 5], "seed": [1, 2],
+                          "r": [0.968, 0.969], "r_tf_median": [0.9, 0.9],
+                          "r_condition_median": [0.95, 0.95],
+                          "internal_state_r": [0.5, 0.5]})
+    controls = pd.DataFrame(columns=["control", "samples", "ligands", "seed", "r"])
+    ensembles = pd.DataFrame({"samples": [400], "ligands": [5], "models": [2], "r": [0.978]})
+    table = summary_table(sweep, controls, {"r": 0.7, "sign_agreement": 0.9},
+                          released_models=True, ensembles=ensembles)
+    row = table[table.name == "r_ensemble"].iloc[0]
+    assert (row.samples, row.ligands, row.ours) == (400, 5, 0.978) and pd.isna(row.seed)
+    assert (row.paper, row.paper_released, row.ours_ge_released) == (0.976, 0.977, True)
+    singles = table[table.name == "r"]
+    assert len(singles) == 2 and not singles.ours_ge_released.any()

@@ -37,6 +37,13 @@ def test_sweep_paramspace_expands_to_the_configured_points(workdir):
     knockout = knockout[:knockout.index("\n")]
     assert "samples~30_ligands~2_seed~2/parameters.tsv" in knockout
     assert "samples~10_" not in knockout
+    # the summary reads every model's test predictions (the seed ensembles' r_ensemble rows)
+    summary = text[text.index("rule summarise_synthetic"):]
+    summary = summary[summary.index("input:"):]
+    summary = summary[:summary.index("\n")]
+    assert {f"results/offline/synthetic/sweep/{point}/test-predictions.tsv"
+            for point in expected} <= set(summary[len("input: "):].split(", "))
+    assert "results/offline/synthetic/test/tfs.tsv" in summary
 
 
 def test_reference_suite_builds_every_member_and_the_sweep_uses_one(workdir):

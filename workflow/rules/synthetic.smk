@@ -376,6 +376,8 @@ rule knockout_synthetic:
 rule summarise_synthetic:
     input:
         sweep=get_synthetic_sweep_files("metrics.tsv"),
+        predictions=get_synthetic_sweep_files("test-predictions.tsv"),
+        test_tfs=results_path("synthetic/test/tfs.tsv"),
         controls=get_synthetic_control_files("metrics.tsv"),
         knockout=results_path("synthetic/knockout/agreement.tsv"),
         complexity=results_path("synthetic/complexity/summary.tsv"),

@@ -16,7 +16,7 @@ import pandas as pd
 
 __all__ = ["training_conditions", "random_conditions", "validation_conditions", "CONTROLS",
            "control_recipe", "levels_conditions", "simulate_training_data", "PAPER_SWEEP_R",
-           "PAPER_CONTROL_R", "PAPER_KNOCKOUT_R", "summary_table"]
+           "PAPER_CONTROL_R", "PAPER_KNOCKOUT_R", "ensemble_r", "summary_table"]
 
 
 def training_conditions(ligands: list[str], n_samples: int, ligands_per_sample: int,
@@ -101,9 +101,38 @@ PAPER_CONTROL_R = {"mean": 0.16, "scrambled": 0.10, "regularisation_only": 0.15}
 PAPER_KNOCKOUT_R = 0.80
 
 
+def ensemble_r(points: pd.DataFrame, predictions: list[pd.DataFrame],
+               truth: pd.DataFrame) -> pd.DataFrame:
+    """Test r of each sweep point's seed ensemble: the mean of its models' test predictions.
+
+    ``points`` has one row per trained model (columns samples, ligands, seed), in the order
+    of ``predictions`` (each a conditions x TFs table); ``truth`` is the test set's TF table.
+    Returns one row per (samples, ligands) with at least two models: ``samples, ligands,
+    models, r`` (Pearson r over every (condition, TF) value the averaged table and ``truth``
+    share, as the models' own ``r``).
+    """
+    from signet.eval.metrics import pooled_r
+
+    if len(points) != len(predictions):
+        raise ValueError(f"{len(points)} sweep models but {len(predictions)} prediction tables")
+    rows = []
+    keys = points[["samples", "ligands"]].astype(int).itertuples(index=False, name=None)
+    groups: dict[tuple[int, int], list[pd.DataFrame]] = {}
+    for key, table in zip(keys, predictions):
+        groups.setdefault(key, []).append(table)
+    for (samples, ligands), tables in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(tables) < 2:
+            continue
+        mean = sum(t.astype(float) for t in tables) / len(tables)  # aligned on labels
+        rows.append({"samples": samples, "ligands": ligands, "models": len(tables),
+                     "r": pooled_r(mean.dropna(how="all").dropna(axis=1, how="all"), truth)})
+    return pd.DataFrame(rows, columns=["samples", "ligands", "models", "r"])
+
+
 def summary_table(sweep: pd.DataFrame, controls: pd.DataFrame, knockout: dict,
                   complexity: pd.DataFrame | None = None, *,
-                  released_models: bool = False) -> pd.DataFrame:
+                  released_models: bool = False,
+                  ensembles: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per reported number: ``part, samples, ligands, seed, name, ours, paper,
     paper_released, ours_ge_released``.
 
@@ -113,7 +142,8 @@ def summary_table(sweep: pd.DataFrame, controls: pd.DataFrame, knockout: dict,
     released reference), each sweep point's ``r`` row also gives the test r of the paper's own
     released model of that point (``paper_released``,
     :data:`signet.studies.synthetic.released.PAPER_RELEASED_MODEL_R`) and whether ours is at
-    least that (``ours_ge_released``).
+    least that (``ours_ge_released``). ``ensembles`` (:func:`ensemble_r`) adds one
+    ``r_ensemble`` row per point with several seeds (``seed`` empty), with the same bars.
     """
     from signet.studies.synthetic.released import PAPER_RELEASED_MODEL_R
 
@@ -130,6 +160,17 @@ def summary_table(sweep: pd.DataFrame, controls: pd.DataFrame, knockout: dict,
                          "ours": ours, "paper": paper if name == "r" else None,
                          "paper_released": bar,
                          "ours_ge_released": None if bar is None else bool(ours >= bar)})
+    if ensembles is not None:
+        for point in ensembles.itertuples(index=False):
+            samples, ligands = int(point.samples), int(point.ligands)
+            released = PAPER_RELEASED_MODEL_R.get((ligands, samples)) if released_models \
+                else None
+            rows.append({"part": "sweep", "samples": samples, "ligands": ligands, "seed": None,
+                         "name": "r_ensemble", "ours": float(point.r),
+                         "paper": PAPER_SWEEP_R.get(samples) if ligands == 5 else None,
+                         "paper_released": released,
+                         "ours_ge_released": None if released is None
+                         else bool(float(point.r) >= released)})
     for point in controls.itertuples(index=False):
         rows.append({"part": "control", "samples": int(point.samples),
                      "ligands": int(point.ligands), "seed": int(point.seed),
