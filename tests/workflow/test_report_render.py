@@ -170,8 +170,9 @@ def test_lists_are_prose_and_seeds_singular_or_plural():
     assert "Network sizes: 250, 500, 1000 and 2000 nodes." in flat["o:timing.rst"]
     assert "on 1 thread;" in flat["o:timing.rst"]
     assert "the mean over seeds 0, 1 and 2;" in flat["p:figure1c.rst"]
-    assert "(10 and 50 training conditions; 3 ligands; seed 1; recipe ``fast``)" in \
-        flat["o:figure5b.rst"]
+    assert ("(10 and 50 training conditions; 3 ligands; seed 1; recipe "
+            "``config/recipes/offline-sweep.yaml``)") in flat["o:figure5b.rst"]
+    assert "recipe ``fast``)" in flat["p:figure5b.rst"]
     assert "seeds 1, 2 and 3;" in flat["p:figure5b.rst"]
     assert "(50 training conditions, 3 ligands, seed 1; not chosen by test r)" in \
         flat["o:figure5f.rst"]
