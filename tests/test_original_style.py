@@ -80,10 +80,15 @@ def test_steady_state_backward_matches_finite_differences(original, compiled):
     original.COMPILED = None
 
 
+def small_model(original, network_seed, model_seed):
+    """A small network and the original-style model on it (4 ligands, 5 TFs)."""
+    net = small_network(seed=network_seed)
+    return net, original.Model(net, steps=150, seed=model_seed, in_scale=np.full(4, 3.0),
+                               out_scale=np.full(5, 1.2))
+
+
 def test_plain_and_compiled_loops_agree(original):
-    net = small_network(seed=3)
-    model = original.Model(net, steps=150, seed=2, in_scale=np.full(4, 3.0),
-                           out_scale=np.full(5, 1.2))
+    net, model = small_model(original, network_seed=3, model_seed=2)
     rng = np.random.default_rng(2)
     b = rng.normal(scale=0.5, size=(len(net["nodes"]), 4))
     w = model.weights.detach().numpy()
@@ -98,9 +103,7 @@ def test_plain_and_compiled_loops_agree(original):
 
 
 def test_spectral_radius_and_its_gradient(original):
-    net = small_network(seed=4)
-    model = original.Model(net, steps=150, seed=0, in_scale=np.full(4, 3.0),
-                           out_scale=np.full(5, 1.2))
+    net, model = small_model(original, network_seed=4, model_seed=0)
     rng = np.random.default_rng(4)
     w = torch.from_numpy(rng.normal(size=len(net["source"])))
     slope = torch.from_numpy(rng.uniform(0.01, 1.0, len(net["nodes"])))

@@ -125,7 +125,7 @@ def ensemble_r(points: pd.DataFrame, predictions: list[pd.DataFrame],
             continue
         mean = sum(t.astype(float) for t in tables) / len(tables)  # aligned on labels
         rows.append({"samples": samples, "ligands": ligands, "models": len(tables),
-                     "r": pooled_r(mean.dropna(how="all").dropna(axis=1, how="all"), truth)})
+                     "r": pooled_r(mean, truth)})
     return pd.DataFrame(rows, columns=["samples", "ligands", "models", "r"])
 
 
