@@ -5,7 +5,7 @@
 #   make run     the offline main job (config/offline.yaml) and results/offline/report.html
 #   make dry-run plan the paper-scale workflow (config/config.yaml) without running it
 #   make lint    snakemake --lint and ruff
-#   make test    the test suite, with the line coverage of the core (fails below 90 %)
+#   make test    the test suite on CORES workers (pytest-xdist), with the core's line coverage (fails below 90 %)
 #
 # Variables: PYTHON (interpreter for the venv, default python3.11), CORES (default 2),
 # TORCH_INDEX (the pip index torch's CPU build is installed from, default the PyTorch CPU
@@ -53,4 +53,4 @@ lint: venv
 	$(VENV)/bin/ruff check .
 
 test: venv
-	$(VENV)/bin/pytest -q --durations=25 --cov --cov-report=term
+	$(VENV)/bin/pytest -q -n $(CORES) --dist loadfile --durations=25 --cov --cov-report=term

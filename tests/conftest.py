@@ -30,3 +30,10 @@ def toy_paths() -> dict[str, Path]:
     base = ROOT / "config" / "networks"
     return {"network": base / "toy-Model.tsv", "annotation": base / "toy-Annotation.tsv",
             "parameters": base / "toy-Parameters.tsv"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the Snakemake tests (tests/workflow/, the longest files) first. `make test` gives
+    each file to one of its workers; starting the long files early keeps one of them from
+    running alone at the end. The order within each group is unchanged."""
+    items.sort(key=lambda item: item.path.parent.name != "workflow")

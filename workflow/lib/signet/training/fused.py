@@ -178,13 +178,16 @@ def fused_batch(model, recipe: Recipe, u, y, y_cols, index, cache, spectral_term
 
     info.backward_steps, info.backward_residual = b_steps, b_residual
     g_total = g_total.numpy()
-    model.weights.grad = torch.from_numpy(grad_w + g_w.numpy())
-    model.bias.grad = torch.from_numpy(grad_b + g_total.sum(axis=0))
+
+    def as_grad(values):  # some terms are computed in float64: .grad takes the model's dtype
+        return torch.from_numpy(np.ascontiguousarray(values, dtype=weights.dtype))
+
+    model.weights.grad = as_grad(grad_w + g_w.numpy())
+    model.bias.grad = as_grad(grad_b + g_total.sum(axis=0))
     if projection_trainable:
-        model.projection.grad = torch.from_numpy(grad_p)
+        model.projection.grad = as_grad(grad_p)
     if model.input_scale.requires_grad:
-        model.input_scale.grad = torch.from_numpy(
-            np.sum(g_total[:, ligand_index] * batch_u, axis=0))
+        model.input_scale.grad = as_grad(np.sum(g_total[:, ligand_index] * batch_u, axis=0))
     return terms, x_t, info
 
 
