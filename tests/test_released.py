@@ -10,6 +10,8 @@ table alone), and the figures the issue reports for the released reference (mean
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -229,3 +231,31 @@ def test_released_reference_has_the_issues_statistics(paper_data, kegg, referenc
     assert r == pytest.approx(0.15, abs=0.01)
     sd = test.std(axis=0)
     assert sd.median() == pytest.approx(0.29, abs=0.01) and (sd > 1e-3).all()
+
+
+def test_released_ensemble_scores_the_reference_itself_as_perfect(paper_data):
+    """bench/released_ensemble.py: the reference's own parameter table predicts the test set
+    with r 1 and fits the training set with MSE ~0; the ensemble of the reference and an
+    untrained model is numpy's correlation of the hand-averaged predictions."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "released_ensemble.py"
+    spec = importlib.util.spec_from_file_location("released_ensemble", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    from signet.studies.synthetic.released import load_released_point
+    from signet.training import PRESETS, model_from_recipe
+
+    point = load_released_point(paper_data, 12)  # 100 x 5
+    test_ligands, test_tfs = released_test_set(point.reference, 40, seed=5)
+    untrained = model_from_recipe(point.network, PRESETS["fast"], seed=2)
+    tables = [point.reference.parameters_table(), untrained.parameters_table()]
+    rows, ensemble = bench.score(point, tables, test_ligands, test_tfs)
+    assert rows["test_r"].iloc[0] == pytest.approx(1.0, abs=1e-9)
+    assert rows["train_mse"].iloc[0] < 1e-10
+    assert rows["train_mse"].iloc[1] > 1e-3 and rows["test_r"].iloc[1] < 0.9
+    with torch.no_grad():
+        mine = untrained.simulate(test_ligands)[0][test_tfs.columns].to_numpy()
+    average = (test_tfs.to_numpy() + mine) / 2  # the reference predicts its own targets
+    expected = np.corrcoef(average.ravel(), test_tfs.to_numpy().ravel())[0, 1]
+    assert ensemble == pytest.approx(expected, abs=1e-8)
