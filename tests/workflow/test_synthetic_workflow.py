@@ -95,7 +95,7 @@ def _jobs(text: str, rule: str) -> list[dict]:
 
 def test_paper_reference_plans_the_sweep_on_the_released_data(workdir, paper_data):
     """With the mirror beside the workflow: the study's reference is the released member
-    (built from equationParams.txt), and each of the 15 points x 3 seeds reads the
+    (built from equationParams.txt), and each of the 15 points x 5 seeds reads the
     X_<Index>.pt that conditions.tsv (read here with pandas) gives its size; the controls'
     point 400 x 5 reads X_13.pt; nothing is downloaded (dry run)."""
     result = _snakemake(workdir, "-n", "--configfile=config/paper-reference.yaml", PAPER_SUMMARY)
@@ -108,7 +108,7 @@ def test_paper_reference_plans_the_sweep_on_the_released_data(workdir, paper_dat
     mirror = mirror.rsplit("/", 1)[0]
     assert (workdir / mirror).resolve() == (paper_data / "synthetic").resolve()
     jobs = _jobs(text, "simulate_sweep_data")
-    assert len(jobs) == 45
+    assert len(jobs) == 75
     for job in jobs:
         size = (int(job["wildcards"]["samples"]), int(job["wildcards"]["ligands"]))
         released = [p for p in job["input"] if p.endswith(".pt")]
