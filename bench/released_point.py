@@ -11,7 +11,9 @@ made them; the test set is 1000 fresh conditions of 5 distinct ligands (seed ``-
 
 ``--release`` is a folder laid out as the release mirror (``networks/``, ``synthetic/``):
 ``resources/paper-release`` after the workflow fetched the files. ``--draw SEED`` trains on
-a fresh 400 x 5 draw of the paper's protocol (seeded) instead of the released X.
+a fresh 400 x 5 draw of the paper's protocol (seeded) instead of the released X. ``--init
+TABLE`` starts from a saved parameter table (``--save`` of an earlier run) instead of the
+seed's initial weights.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def main(argv=None):
                         help="stop after this epoch (the recipe's schedule is unchanged)")
     parser.add_argument("--log", help="write the training log (TSV) here")
     parser.add_argument("--save", help="write the final parameter table here")
+    parser.add_argument("--init", help="start from this parameter table instead of the "
+                                       "seed's initial weights")
     args = parser.parse_args(argv)
 
     recipe = recipe_from_arguments(args)
@@ -54,6 +58,9 @@ def main(argv=None):
     test_ligands, test_tfs = released_test_set(reference, args.test, seed=args.test_seed)
     ligands, tfs = point.ligands, point.tfs
     model = model_from_recipe(network, recipe, seed=args.seed)
+    if args.init:
+        from signet.io.formats import read_parameters
+        model.load_parameters_table(read_parameters(args.init), path=args.init)
     print(f"# cpu {cpu_model()}; point {args.index} ({point.samples} x {point.ligands_per_sample}"
           f"{'' if args.draw is None else f', fresh draw {args.draw}'}); recipe {recipe.name}: "
           f"{recipe.to_dict()}")

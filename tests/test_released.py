@@ -259,3 +259,34 @@ def test_released_ensemble_scores_the_reference_itself_as_perfect(paper_data):
     average = (test_tfs.to_numpy() + mine) / 2  # the reference predicts its own targets
     expected = np.corrcoef(average.ravel(), test_tfs.to_numpy().ravel())[0, 1]
     assert ensemble == pytest.approx(expected, abs=1e-8)
+
+
+def test_released_point_init_starts_from_the_given_table(paper_data, tmp_path, capsys):
+    """bench/released_point.py --init: starting from the reference's own table with a
+    vanishing learning rate keeps its perfect fit; without --init the same run is far off."""
+    import importlib.util
+
+    from signet.io import write_parameters
+    from signet.studies.synthetic.released import load_released_point
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "released_point.py"
+    spec = importlib.util.spec_from_file_location("released_point", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    point = load_released_point(paper_data, 12)  # 100 x 5
+    table = tmp_path / "reference.tsv"
+    write_parameters(point.reference.parameters_table(), table)
+    common = ["--release", str(paper_data), "--index", "12", "--test", "40", "--epochs", "1",
+              "--set", "lr_max=1e-12", "--set", "lr_min=1e-12", "--set", "noise=0",
+              "--threads", "1"]
+
+    def final_mse(extra):
+        bench.main(common + extra)
+        line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("# final")][0]
+        return float(line.split("train MSE ")[1].split(",")[0]), line
+
+    mse, line = final_mse(["--init", str(table)])
+    assert mse < 1e-8, line
+    assert float(line.split("test r ")[1].split(" ")[0]) > 0.9999, line
+    mse, line = final_mse([])
+    assert mse > 1e-3, line
