@@ -475,3 +475,53 @@ def test_readme_command_lines_name_only_real_flags_and_every_knockout_flag():
             wanted = {o for o in options if o.startswith("--knockout")}
             assert len(wanted) == 5 and wanted <= named, wanted - named
     assert seen == set(COMMANDS)
+
+
+def test_simulate_several_tables_gives_the_ensemble_mean_and_spread(tmp_path, toy_paths):
+    """Three parameter tables: --output is the mean of the three models' TF outputs and
+    --states the mean of their states, --spread their standard deviation (n - 1), each model
+    iterated in plain numpy; one table gives exactly its own output."""
+    net = _toy_files(tmp_path, toy_paths)
+    full = pd.read_csv(toy_paths["parameters"], sep="\t", keep_default_na=False)
+    paths = []
+    for i, scale in enumerate((1.0, 0.8, 1.3)):
+        table = full.copy()
+        weights = table["Type"] == "Weight"
+        table.loc[weights, "Value"] = table.loc[weights, "Value"] * scale
+        paths.append(tmp_path / f"p{i}.tsv")
+        table.to_csv(paths[-1], sep="\t", index=False)
+    _run("simulate", *net, "--parameters", *paths, "--ligands", tmp_path / "lig.tsv",
+         "--output", tmp_path / "mean.tsv", "--spread", tmp_path / "sd.tsv",
+         "--states", tmp_path / "x.tsv", "--tol", 0)
+    ligands = read_conditions(tmp_path / "lig.tsv")
+    each = np.stack([_numpy_toy(p, ligands).loc[ligands.index, ["T1"]].to_numpy()
+                     for p in paths])
+    assert each.std(axis=0).max() > 0.05  # the three models differ
+    mean, sd = read_conditions(tmp_path / "mean.tsv"), read_conditions(tmp_path / "sd.tsv")
+    assert list(mean.index) == list(ligands.index) == list(sd.index)
+    np.testing.assert_allclose(mean[["T1"]].to_numpy(), each.mean(axis=0), rtol=1e-12,
+                               atol=1e-14)
+    np.testing.assert_allclose(sd[["T1"]].to_numpy(), each.std(axis=0, ddof=1), rtol=1e-10,
+                               atol=1e-14)
+    states = read_conditions(tmp_path / "x.tsv")
+    np.testing.assert_allclose(states["T1"].to_numpy(), mean["T1"].to_numpy() / 1.3,
+                               rtol=1e-12)  # the toy's projection is 1.3
+    _run("simulate", *net, "--parameters", paths[1], "--ligands", tmp_path / "lig.tsv",
+         "--output", tmp_path / "one.tsv", "--tol", 0)
+    np.testing.assert_allclose(read_conditions(tmp_path / "one.tsv")[["T1"]].to_numpy(),
+                               each[1], rtol=1e-12, atol=1e-14)
+
+
+def test_simulate_ensemble_refusals_write_nothing(tmp_path, toy_paths):
+    """--spread with one table, or a bad second table, stop with one line; nothing written."""
+    net = _toy_files(tmp_path, toy_paths)
+    out, sd = tmp_path / "mean.tsv", tmp_path / "sd.tsv"
+    line = _refused("simulate", *net, "--parameters", toy_paths["parameters"], "--ligands",
+                    tmp_path / "lig.tsv", "--output", out, "--spread", sd)
+    assert "--spread: give two or more --parameters tables" in line
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Source\tTarget\tType\tValue\n")
+    line = _refused("simulate", *net, "--parameters", toy_paths["parameters"], bad,
+                    "--ligands", tmp_path / "lig.tsv", "--output", out, "--spread", sd)
+    assert line.startswith(f"signet: error: {bad}: incomplete parameter table"), line
+    assert not out.exists() and not sd.exists()

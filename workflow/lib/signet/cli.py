@@ -49,16 +49,35 @@ def _model_with_parameters(args, network, steps):
 
 
 def cmd_simulate(args):
-    from signet.io import write_conditions
+    import numpy as np
+    import pandas as pd
+
+    from signet.core.model import SignalingModel
+    from signet.errors import SignetInputError
+    from signet.io import read_parameters, write_conditions
 
     _require_at_least(args, 1, "--steps")
+    if args.spread and len(args.parameters) < 2:
+        raise SignetInputError(None, "--spread: give two or more --parameters tables (the "
+                                     "spread is the standard deviation across the models)")
     network = _network(args)
     ligands = _ligands(args)
-    model = _model_with_parameters(args, network, args.steps)
-    tfs, states = model.simulate(ligands)
+    # every table is read before any is simulated, and nothing is written until all have run
+    tables = [(path, read_parameters(path)) for path in args.parameters]
+    outputs = []
+    for path, table in tables:
+        model = SignalingModel(network, steps=args.steps, tol=args.tol)
+        model.load_parameters_table(table, path=path)
+        outputs.append(model.simulate(ligands))
+    tfs = sum(out[0] for out in outputs) / len(outputs)
+    states = sum(out[1] for out in outputs) / len(outputs)
     write_conditions(tfs, args.output)
     if args.states:
         write_conditions(states, args.states)
+    if args.spread:
+        stacked = np.stack([out[0].to_numpy() for out in outputs])
+        write_conditions(pd.DataFrame(stacked.std(axis=0, ddof=1), index=tfs.index,
+                                      columns=tfs.columns), args.spread)
 
 
 def _check_output_dir(args) -> None:
@@ -268,7 +287,9 @@ DESCRIPTION = {
                 "ligands without an Input row and TFs without a Projection row take the "
                 "paper's 3 and 1.2, said in one warning line. Negative ligand values are "
                 "refused unless --allow-out-of-range is given; values above 1 (the method's "
-                "inputs are 0..1) are accepted with a warning.",
+                "inputs are 0..1) are accepted with a warning. Several parameter tables (models "
+                "of several seeds, say) give their ensemble: the mean of the models' outputs, "
+                "and with --spread their standard deviation.",
     "train": "Fit the weights and biases of a model to ligand -> TF data with a training "
              "recipe, and write parameters.tsv, model.pt (a checkpoint, to resume from) and "
              "training-log.tsv into the output folder. TF values must lie in 0..1 and ligand "
@@ -305,7 +326,10 @@ EXAMPLES = {
                "--ligands new-ligands.tsv --output predicted-tfs.tsv",
                "signet COMMAND --help"],
     "simulate": [f"signet simulate {NETWORK_FILES} --parameters run/parameters.tsv "
-                 "--ligands ligands.tsv --output predicted-tfs.tsv --states states.tsv"],
+                 "--ligands ligands.tsv --output predicted-tfs.tsv --states states.tsv",
+                 f"signet simulate {NETWORK_FILES} --parameters run-1/parameters.tsv "
+                 "run-2/parameters.tsv run-3/parameters.tsv --ligands ligands.tsv "
+                 "--output ensemble-tfs.tsv --spread ensemble-sd.tsv"],
     "train": [f"signet train {NETWORK_FILES} --ligands ligands.tsv --tfs tfs.tsv "
               "--output-dir run --recipe fast --seed 1"],
     "knockout": [f"signet knockout {NETWORK_FILES} --parameters run/parameters.tsv "
@@ -397,12 +421,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="steady-state TF activities for ligand conditions",
                        **_help_text("simulate"))
     network_args(p)
-    p.add_argument("--parameters", required=True,
-                   help="fitted parameters: Source/Target/Type/Value table")
+    p.add_argument("--parameters", required=True, nargs="+",
+                   help="fitted parameters: Source/Target/Type/Value table; several tables "
+                        "(e.g. the models of several seeds) give their ensemble: the mean of "
+                        "their outputs")
     p.add_argument("--ligands", required=True,
                    help="ligand table: conditions as rows, one column per ligand")
     p.add_argument("--output", required=True, help="conditions x TFs table to write")
-    p.add_argument("--states", help="also write conditions x nodes steady states here")
+    p.add_argument("--states", help="also write conditions x nodes steady states here (the "
+                                    "ensemble's mean with several tables)")
+    p.add_argument("--spread", help="with several tables, also write the standard deviation "
+                                    "of the TF outputs across the models (conditions x TFs, "
+                                    "n - 1 in the denominator) here")
     solver_args(p)
     range_args(p, "negative ligand values")
     p.set_defaults(func=cmd_simulate)
