@@ -525,3 +525,24 @@ def test_simulate_ensemble_refusals_write_nothing(tmp_path, toy_paths):
                     "--ligands", tmp_path / "lig.tsv", "--output", out, "--spread", sd)
     assert line.startswith(f"signet: error: {bad}: incomplete parameter table"), line
     assert not out.exists() and not sd.exists()
+
+
+def test_train_set_changes_a_recipe_field(tmp_path, toy_paths):
+    """--set lr_max=5e-4 caps the logged learning rate at 5e-4 where the same recipe reaches
+    its 2e-3 peak; an unknown field is one line naming the fields, and nothing is written."""
+    net = _toy_files(tmp_path, toy_paths, GOOD_TFS)
+    peaks = {}
+    for name, extra in (("plain", []), ("set", ["--set", "lr_max=5e-4"])):
+        out = tmp_path / name
+        _run("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs", tmp_path / "tf.tsv",
+             "--output-dir", out, *_short_recipe(tmp_path), *extra)
+        peaks[name] = pd.read_csv(out / "training-log.tsv", sep="\t")["lr"].max()
+    assert peaks["plain"] == pytest.approx(2e-3, rel=1e-6)
+    assert peaks["set"] == pytest.approx(5e-4, rel=1e-6)
+    out = tmp_path / "bad"
+    line = _refused("train", *net, "--ligands", tmp_path / "lig.tsv", "--tfs",
+                    tmp_path / "tf.tsv", "--output-dir", out, *_short_recipe(tmp_path),
+                    "--set", "lr_maximum=1")
+    assert "recipe override 'lr_maximum=1': expected field=value with a field of:" in line
+    assert "lr_max" in line
+    assert not out.exists()

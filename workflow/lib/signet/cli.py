@@ -103,8 +103,8 @@ def cmd_train(args):
     _require_at_least(args, 1, "--epochs", "--batch-size", "--threads")
     _require_at_least(args, 0, "--checkpoint-every")
     _check_output_dir(args)
-    recipe = Recipe.load(args.recipe).replace(epochs=args.epochs, batch_size=args.batch_size,
-                                              checkpoint_every=args.checkpoint_every)
+    recipe = Recipe.load(args.recipe).with_overrides(args.set).replace(
+        epochs=args.epochs, batch_size=args.batch_size, checkpoint_every=args.checkpoint_every)
     if args.threads is not None:
         import torch
         from threadpoolctl import threadpool_limits
@@ -452,6 +452,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help="epochs to train (default: the recipe's)")
     p.add_argument("--batch-size", type=int, help="conditions per batch (default: the "
                                                    "recipe's)")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="change one recipe field (repeatable), e.g. --set lr_max=1e-3; "
+                        "--epochs and --batch-size win over --set")
     p.add_argument("--checkpoint-every", type=int,
                    help="write model.pt every N epochs (default: the recipe's)")
     p.add_argument("--seed", type=int, default=0,
