@@ -69,8 +69,10 @@ def cmd_simulate(args):
         model = SignalingModel(network, steps=args.steps, tol=args.tol)
         model.load_parameters_table(table, path=path)
         outputs.append(model.simulate(ligands))
-    tfs = sum(out[0] for out in outputs) / len(outputs)
-    states = sum(out[1] for out in outputs) / len(outputs)
+    tfs, states = outputs[0]
+    if len(outputs) > 1:
+        tfs = sum(out[0] for out in outputs) / len(outputs)
+        states = sum(out[1] for out in outputs) / len(outputs)
     write_conditions(tfs, args.output)
     if args.states:
         write_conditions(states, args.states)
