@@ -332,9 +332,13 @@ def read_conditions(path, what: str = "condition") -> pd.DataFrame:
         row = int(np.flatnonzero(dup.to_numpy())[0])
         raise SignetInputError(path, f"condition {names.iloc[row]!r} appears twice",
                                line=row + 2)
-    numeric.index = pd.Index(names.to_numpy(), name=None)
+    # pandas' own text-to-float parser can miss the nearest double by one unit in the last
+    # place; Python's float() is correctly rounded, so %.17g text reads back bit for bit
+    # (a model trained from written tables is then the model trained from the values)
+    numeric = pd.DataFrame(values.to_numpy(dtype=object).astype(np.float64),
+                           index=pd.Index(names.to_numpy(), name=None), columns=header)
     numeric.attrs["path"] = str(path)
-    return numeric.astype(np.float64)
+    return numeric
 
 
 def _outside(table: pd.DataFrame, low: float, high: float):
