@@ -335,8 +335,11 @@ def read_conditions(path, what: str = "condition") -> pd.DataFrame:
     # pandas' own text-to-float parser can miss the nearest double by one unit in the last
     # place; Python's float() is correctly rounded, so %.17g text reads back bit for bit
     # (a model trained from written tables is then the model trained from the values)
-    numeric = pd.DataFrame(values.to_numpy(dtype=object).astype(np.float64),
-                           index=pd.Index(names.to_numpy(), name=None), columns=header)
+    try:
+        exact = values.to_numpy(dtype=object).astype(np.float64)
+    except ValueError:  # a spelling pandas reads and float() does not (none known): pandas
+        exact = numeric.to_numpy(dtype=np.float64)
+    numeric = pd.DataFrame(exact, index=pd.Index(names.to_numpy(), name=None), columns=header)
     numeric.attrs["path"] = str(path)
     return numeric
 
