@@ -337,8 +337,8 @@ def read_conditions(path, what: str = "condition") -> pd.DataFrame:
     # (a model trained from written tables is then the model trained from the values)
     try:
         exact = values.to_numpy(dtype=object).astype(np.float64)
-    except ValueError:  # a spelling pandas reads and float() does not (none known): pandas
-        exact = numeric.to_numpy(dtype=np.float64)
+    except ValueError:  # a spelling pandas reads and float() does not (none known): keep
+        exact = numeric.to_numpy(dtype=np.float64)  # pandas' value
     numeric = pd.DataFrame(exact, index=pd.Index(names.to_numpy(), name=None), columns=header)
     numeric.attrs["path"] = str(path)
     return numeric
