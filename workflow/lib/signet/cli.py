@@ -39,12 +39,15 @@ def _ligands(args):
     return ligands
 
 
-def _model_with_parameters(args, network, steps):
+def _model_with_parameters(args, network, steps, path=None, table=None):
+    """The model of the parameter table at ``path`` (default ``args.parameters``; ``table``:
+    that file already read)."""
     from signet.core.model import SignalingModel
     from signet.io import read_parameters
 
+    path = args.parameters if path is None else path
     model = SignalingModel(network, steps=steps, tol=args.tol)
-    model.load_parameters_table(read_parameters(args.parameters), path=args.parameters)
+    model.load_parameters_table(read_parameters(path) if table is None else table, path=path)
     return model
 
 
@@ -52,7 +55,6 @@ def cmd_simulate(args):
     import numpy as np
     import pandas as pd
 
-    from signet.core.model import SignalingModel
     from signet.errors import SignetInputError
     from signet.io import read_parameters, write_conditions
 
@@ -66,8 +68,7 @@ def cmd_simulate(args):
     tables = [(path, read_parameters(path)) for path in args.parameters]
     outputs = []
     for path, table in tables:
-        model = SignalingModel(network, steps=args.steps, tol=args.tol)
-        model.load_parameters_table(table, path=path)
+        model = _model_with_parameters(args, network, args.steps, path=path, table=table)
         outputs.append(model.simulate(ligands))
     tfs, states = outputs[0]
     if len(outputs) > 1:
